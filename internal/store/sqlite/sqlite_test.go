@@ -1,0 +1,43 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlite"
+	"github.com/renova-auth/renova/internal/store/storetest"
+)
+
+func newStore(t *testing.T) store.Store {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "renova.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, newStore) }
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "renova.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateTenant(ctx, &store.Tenant{ID: "t1", Slug: "demo", Name: "Demo", Code: 1, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path) // migrations must be idempotent
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.TenantBySlug(ctx, "demo"); err != nil {
+		t.Errorf("TenantBySlug after reopen = %v", err)
+	}
+}

@@ -1,0 +1,371 @@
+// Package storetest is the conformance suite every store.Store backend runs
+// unchanged (STYLE.md rule 6): a backend's test is one line calling Run.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// Factory returns a new, empty, migrated store; the suite closes it.
+type Factory func(t *testing.T) store.Store
+
+// t0 is the suite's fixed clock origin; times are truncated to microseconds,
+// the precision every backend keeps.
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// Run runs the whole conformance suite against stores made by newStore.
+func Run(t *testing.T, newStore Factory) {
+	cases := []struct {
+		name string
+		fn   func(*testing.T, store.Store)
+	}{
+		{"Tenants", testTenants},
+		{"Users", testUsers},
+		{"Clients", testClients},
+		{"RotateClaimsOnce", testRotateClaimsOnce},
+		{"RotateRefusesDeadSessions", testRotateRefuses},
+		{"RotateKeepsAbsoluteExpiry", testRotateAbsolute},
+		{"RefreshState", testRefreshState},
+		{"RevokeSessions", testRevokeSessions},
+		{"Keys", testKeys},
+		{"Audit", testAudit},
+		{"Concurrency", testConcurrency},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			t.Cleanup(func() { s.Close() })
+			tc.fn(t, s)
+		})
+	}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func id(prefix string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return fmt.Sprintf("%s_%x", prefix, b)
+}
+
+func hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fixture is a tenant, a user and a client to hang sessions on.
+type fixture struct {
+	tenant *store.Tenant
+	user   *store.User
+	client *store.Client
+}
+
+var codes = make(chan int64, 1)
+
+func init() { codes <- 1000 }
+
+func nextCode() int64 {
+	c := <-codes
+	codes <- c + 1
+	return c
+}
+
+func newFixture(t *testing.T, s store.Store) fixture {
+	t.Helper()
+	ten := &store.Tenant{ID: id("ten"), Slug: id("slug"), Name: "Acme", Type: "matriz", Code: nextCode(), CreatedAt: t0}
+	must(t, s.CreateTenant(ctx(t), ten))
+	u := &store.User{ID: id("usr"), TenantID: ten.ID, Login: "Alice", Email: "alice@example.com", Name: "Alice A",
+		Roles: []string{"admin"}, Attributes: map[string]string{"cpf": "123"}, PasswordHash: "h", CreatedAt: t0, UpdatedAt: t0}
+	must(t, s.CreateUser(ctx(t), u))
+	c := &store.Client{ID: id("cli"), TenantID: ten.ID, Name: "web", Alg: "ES256", Grants: []string{"password", "refresh_token"},
+		AccessTTL: 15 * time.Minute, IdleTTL: time.Hour, AbsoluteTTL: 24 * time.Hour, Grace: 10 * time.Second, CreatedAt: t0}
+	must(t, s.CreateClient(ctx(t), c))
+	return fixture{ten, u, c}
+}
+
+// newSession stores a session of f created at t0 and returns it with the
+// hash of its first token.
+func newSession(t *testing.T, s store.Store, f fixture) (*store.Session, []byte) {
+	t.Helper()
+	sess := &store.Session{ID: id("ses"), TenantID: f.tenant.ID, UserID: f.user.ID, ClientID: f.client.ID, Scope: "openid",
+		Generation: 1, CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(24 * time.Hour),
+		IP: "127.0.0.1", UserAgent: "test"}
+	h := hash(id("rt"))
+	must(t, s.CreateSession(ctx(t), sess, &store.RefreshToken{Hash: h, SessionID: sess.ID, Generation: 1, CreatedAt: t0}))
+	return sess, h
+}
+
+func rotate(s store.Store, t *testing.T, f fixture, h []byte, at time.Time) ([]byte, *store.Session, error) {
+	next := hash(id("rt"))
+	sess, err := s.Rotate(ctx(t), store.RotateParams{Hash: h, ClientID: f.client.ID, Now: at, IdleUntil: at.Add(time.Hour), NextHash: next})
+	return next, sess, err
+}
+
+func testTenants(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	got, err := s.TenantBySlug(ctx(t), f.tenant.Slug)
+	must(t, err)
+	if *got != *f.tenant {
+		t.Errorf("TenantBySlug = %+v, want %+v", got, f.tenant)
+	}
+	if _, err := s.GetTenant(ctx(t), "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetTenant(unknown) = %v, want ErrNotFound", err)
+	}
+	dup := *f.tenant
+	dup.ID = id("ten")
+	if err := s.CreateTenant(ctx(t), &dup); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateTenant(same slug) = %v, want ErrConflict", err)
+	}
+	list, err := s.ListTenants(ctx(t))
+	must(t, err)
+	if len(list) != 1 {
+		t.Errorf("ListTenants = %d tenants, want 1", len(list))
+	}
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	for _, login := range []string{"alice", "ALICE", "alice@example.com", "Alice@Example.com"} {
+		u, err := s.UserByLogin(ctx(t), f.tenant.ID, login)
+		if err != nil || u.ID != f.user.ID {
+			t.Errorf("UserByLogin(%q) = %v, %v; want user %s", login, u, err, f.user.ID)
+		}
+	}
+	if _, err := s.UserByLogin(ctx(t), f.tenant.ID, "bob"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("UserByLogin(bob) = %v, want ErrNotFound", err)
+	}
+	u, err := s.GetUser(ctx(t), f.user.ID)
+	must(t, err)
+	if u.Seq != 1 || u.Roles[0] != "admin" || u.Attributes["cpf"] != "123" || !u.CreatedAt.Equal(t0) {
+		t.Errorf("GetUser = %+v, want seq 1, roles [admin], cpf 123", u)
+	}
+	dup := &store.User{ID: id("usr"), TenantID: f.tenant.ID, Login: "alice", CreatedAt: t0, UpdatedAt: t0}
+	if err := s.CreateUser(ctx(t), dup); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateUser(same login, other case) = %v, want ErrConflict", err)
+	}
+	bob := &store.User{ID: id("usr"), TenantID: f.tenant.ID, Login: "bob", CreatedAt: t0, UpdatedAt: t0}
+	must(t, s.CreateUser(ctx(t), bob))
+	if bob.Seq != 2 {
+		t.Errorf("second user's Seq = %d, want 2", bob.Seq)
+	}
+	must(t, s.SetPassword(ctx(t), bob.ID, "new-hash", t0.Add(time.Minute)))
+	must(t, s.SetDisabled(ctx(t), bob.ID, true, t0.Add(time.Minute)))
+	got, err := s.GetUser(ctx(t), bob.ID)
+	must(t, err)
+	if got.PasswordHash != "new-hash" || !got.Disabled || !got.UpdatedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("after SetPassword+SetDisabled: %+v", got)
+	}
+	if err := s.SetDisabled(ctx(t), "nope", true, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetDisabled(unknown) = %v, want ErrNotFound", err)
+	}
+	list, err := s.ListUsers(ctx(t), f.tenant.ID)
+	must(t, err)
+	if len(list) != 2 || list[0].Login != "Alice" {
+		t.Errorf("ListUsers = %d users, want 2 with Alice first", len(list))
+	}
+}
+
+func testClients(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	c, err := s.GetClient(ctx(t), f.client.ID)
+	must(t, err)
+	if c.Grace != 10*time.Second || c.AbsoluteTTL != 24*time.Hour || len(c.Grants) != 2 || c.Alg != "ES256" {
+		t.Errorf("GetClient = %+v", c)
+	}
+	if err := s.CreateClient(ctx(t), f.client); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateClient(same id) = %v, want ErrConflict", err)
+	}
+	list, err := s.ListClients(ctx(t), "")
+	must(t, err)
+	if len(list) != 1 {
+		t.Errorf("ListClients = %d, want 1", len(list))
+	}
+}
+
+func testRotateClaimsOnce(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	sess, h := newSession(t, s, f)
+	at := t0.Add(time.Minute)
+	next, got, err := rotate(s, t, f, h, at)
+	must(t, err)
+	if got.ID != sess.ID || got.Generation != 2 || !got.LastUsedAt.Equal(at) || !got.IdleExpiresAt.Equal(at.Add(time.Hour)) {
+		t.Errorf("Rotate = %+v, want generation 2, last use %v", got, at)
+	}
+	if _, _, err := rotate(s, t, f, h, at); !errors.Is(err, store.ErrNotClaimed) {
+		t.Errorf("second Rotate of one token = %v, want ErrNotClaimed", err)
+	}
+	if _, _, err := rotate(s, t, f, next, at.Add(time.Second)); err != nil {
+		t.Errorf("Rotate(successor) = %v, want success", err)
+	}
+	if _, _, err := rotate(s, t, f, hash("unknown"), at); !errors.Is(err, store.ErrNotClaimed) {
+		t.Errorf("Rotate(unknown) = %v, want ErrNotClaimed", err)
+	}
+}
+
+func testRotateRefuses(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	other := &store.Client{ID: id("cli"), TenantID: f.tenant.ID, Alg: "ES256", CreatedAt: t0}
+	must(t, s.CreateClient(ctx(t), other))
+	cases := []struct {
+		name string
+		at   time.Duration
+		prep func(sess *store.Session)
+		fx   func(fixture) fixture
+	}{
+		{"idle expired", time.Hour, nil, nil},
+		{"absolute expired", 25 * time.Hour, nil, nil},
+		{"revoked", time.Minute, func(sess *store.Session) { must(t, s.RevokeSession(ctx(t), sess.ID, "logout", t0)) }, nil},
+		{"other client", time.Minute, nil, func(f fixture) fixture { f.client = other; return f }},
+	}
+	for _, tc := range cases {
+		sess, h := newSession(t, s, f)
+		if tc.prep != nil {
+			tc.prep(sess)
+		}
+		fx := f
+		if tc.fx != nil {
+			fx = tc.fx(f)
+		}
+		if _, _, err := rotate(s, t, fx, h, t0.Add(tc.at)); !errors.Is(err, store.ErrNotClaimed) {
+			t.Errorf("Rotate(%s) = %v, want ErrNotClaimed", tc.name, err)
+		}
+		st, err := s.RefreshState(ctx(t), h)
+		must(t, err)
+		if st.Token.Used() || st.Child != nil {
+			t.Errorf("Rotate(%s) changed the token: used %v, child %v", tc.name, st.Token.Used(), st.Child)
+		}
+	}
+}
+
+func testRotateAbsolute(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	_, h := newSession(t, s, f)
+	var got *store.Session
+	for at := 50 * time.Minute; at < 24*time.Hour; at += 50 * time.Minute {
+		next, sess, err := rotate(s, t, f, h, t0.Add(at))
+		must(t, err)
+		h, got = next, sess
+	}
+	end := t0.Add(24 * time.Hour)
+	if !got.IdleExpiresAt.Equal(end) || !got.ExpiresAt.Equal(end) {
+		t.Errorf("after a day of rotations: idle expiry %v, absolute %v; want both %v", got.IdleExpiresAt, got.ExpiresAt, end)
+	}
+	if _, _, err := rotate(s, t, f, h, end); !errors.Is(err, store.ErrNotClaimed) {
+		t.Errorf("Rotate at the absolute expiry = %v, want ErrNotClaimed", err)
+	}
+}
+
+func testRefreshState(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	sess, h := newSession(t, s, f)
+	st, err := s.RefreshState(ctx(t), h)
+	must(t, err)
+	if st.Token.Used() || st.Child != nil || st.Session.ID != sess.ID || st.Token.Generation != 1 {
+		t.Errorf("RefreshState(fresh) = %+v", st)
+	}
+	at := t0.Add(time.Minute)
+	next, _, err := rotate(s, t, f, h, at)
+	must(t, err)
+	st, err = s.RefreshState(ctx(t), h)
+	must(t, err)
+	if !st.Token.UsedAt.Equal(at) || st.Child == nil || string(st.Child.Hash) != string(next) || st.Child.Generation != 2 || st.Session.Generation != 2 {
+		t.Errorf("RefreshState(rotated) = token %+v child %+v session gen %d", st.Token, st.Child, st.Session.Generation)
+	}
+	if string(st.Child.ParentHash) != string(h) {
+		t.Errorf("child's parent = %x, want %x", st.Child.ParentHash, h)
+	}
+	if _, err := s.RefreshState(ctx(t), hash("unknown")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("RefreshState(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+func testRevokeSessions(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	a, _ := newSession(t, s, f)
+	b, _ := newSession(t, s, f)
+	c, _ := newSession(t, s, f)
+	must(t, s.RevokeSession(ctx(t), a.ID, "logout", t0.Add(time.Minute)))
+	must(t, s.RevokeSession(ctx(t), a.ID, "again", t0.Add(2*time.Minute)))
+	got, err := s.GetSession(ctx(t), a.ID)
+	must(t, err)
+	if got.RevokeReason != "logout" || !got.RevokedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("revoked twice: reason %q at %v, want the first", got.RevokeReason, got.RevokedAt)
+	}
+	if err := s.RevokeSession(ctx(t), "nope", "x", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("RevokeSession(unknown) = %v, want ErrNotFound", err)
+	}
+	n, err := s.RevokeSessions(ctx(t), store.SessionFilter{UserID: f.user.ID, ExceptSession: c.ID}, "password_changed", t0.Add(time.Minute))
+	must(t, err)
+	if n != 1 {
+		t.Errorf("RevokeSessions(except c) = %d, want 1 (b)", n)
+	}
+	active, err := s.ListSessions(ctx(t), store.SessionFilter{UserID: f.user.ID, Active: true, Now: t0.Add(time.Minute)})
+	must(t, err)
+	if len(active) != 1 || active[0].ID != c.ID {
+		t.Errorf("active sessions = %v, want only %s", active, c.ID)
+	}
+	all, err := s.ListSessions(ctx(t), store.SessionFilter{TenantID: f.tenant.ID})
+	must(t, err)
+	if len(all) != 3 {
+		t.Errorf("all sessions = %d, want 3", len(all))
+	}
+	_ = b
+}
+
+func testKeys(t *testing.T, s store.Store) {
+	mk := func(id, state string) *store.Key {
+		return &store.Key{ID: id, Alg: "ES256", State: state, Public: []byte(`{"kid":"` + id + `"}`), Private: []byte{1, 2, 3}, CreatedAt: t0}
+	}
+	must(t, s.CreateKey(ctx(t), mk("k1", store.KeyCurrent)))
+	must(t, s.CreateKey(ctx(t), mk("k2", store.KeyNext)))
+	if err := s.RotateKeys(ctx(t), "RS256", mk("x", store.KeyNext), t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("RotateKeys(no next key) = %v, want ErrNotFound", err)
+	}
+	must(t, s.RotateKeys(ctx(t), "ES256", mk("k3", store.KeyNext), t0.Add(time.Hour)))
+	keys, err := s.ListKeys(ctx(t))
+	must(t, err)
+	state := map[string]string{}
+	for _, k := range keys {
+		state[k.ID] = k.State
+	}
+	want := map[string]string{"k1": store.KeyRetired, "k2": store.KeyCurrent, "k3": store.KeyNext}
+	if fmt.Sprint(state) != fmt.Sprint(want) {
+		t.Errorf("after RotateKeys: %v, want %v", state, want)
+	}
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	must(t, s.AppendAudit(ctx(t),
+		&store.AuditEvent{Time: t0, Action: "refresh.rotated", Outcome: "success", SessionID: "s1"},
+		&store.AuditEvent{Time: t0, Action: "refresh.reuse", Outcome: "failure", Reason: "reused", SessionID: "s1", TraceID: "tr"},
+		&store.AuditEvent{Time: t0, Action: "login.failed", Outcome: "failure"}))
+	got, err := s.ListAudit(ctx(t), store.AuditFilter{SessionID: "s1"})
+	must(t, err)
+	if len(got) != 2 || got[0].Action != "refresh.reuse" || got[0].TraceID != "tr" || !got[0].Time.Equal(t0) {
+		t.Errorf("ListAudit(s1) = %+v, want 2 events, newest first", got)
+	}
+	got, err = s.ListAudit(ctx(t), store.AuditFilter{Action: "login.failed"})
+	must(t, err)
+	if len(got) != 1 {
+		t.Errorf("ListAudit(login.failed) = %d, want 1", len(got))
+	}
+}
