@@ -1,0 +1,100 @@
+// Package audit records who did what, when and with what outcome
+// (PRODUCT.md §1). Events are logged at once and written to the store in
+// small batches off the request path, so that auditing every rotation does
+// not double the writes of the hot path. Events never hold a secret.
+package audit
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// Log buffers audit events and flushes them to the store.
+type Log struct {
+	st     store.Audit
+	logger *slog.Logger
+	in     chan item
+	done   chan struct{}
+	once   sync.Once
+}
+
+// item is an event to store or, with ack set, a flush request.
+type item struct {
+	e   *store.AuditEvent
+	ack chan struct{}
+}
+
+const batchMax = 256
+
+// New starts a Log writing to st. Close flushes and stops it.
+func New(st store.Audit, logger *slog.Logger) *Log {
+	l := &Log{st: st, logger: logger, in: make(chan item, 4096), done: make(chan struct{})}
+	go l.run()
+	return l
+}
+
+// Record logs e and queues it for the store. If the queue is full (the
+// database is far behind), the event is written synchronously rather than
+// dropped.
+func (l *Log) Record(ctx context.Context, e *store.AuditEvent) {
+	level := slog.LevelInfo
+	if e.Outcome == "failure" {
+		level = slog.LevelWarn
+	}
+	l.logger.LogAttrs(ctx, level, "audit", slog.String("action", e.Action), slog.String("outcome", e.Outcome),
+		slog.String("reason", e.Reason), slog.String("session", e.SessionID), slog.String("client", e.ClientID),
+		slog.String("user", e.UserID), slog.String("ip", e.IP), slog.String("trace_id", e.TraceID))
+	select {
+	case l.in <- item{e: e}:
+	default:
+		l.write([]*store.AuditEvent{e})
+	}
+}
+
+// Flush returns once every event recorded before the call is stored.
+func (l *Log) Flush() {
+	ack := make(chan struct{})
+	l.in <- item{ack: ack}
+	<-ack
+}
+
+// Close flushes every queued event and stops the writer.
+func (l *Log) Close() {
+	l.once.Do(func() { close(l.in) })
+	<-l.done
+}
+
+func (l *Log) run() {
+	defer close(l.done)
+	var batch []*store.AuditEvent
+	for it := range l.in {
+		if it.e != nil {
+			batch = append(batch, it.e)
+		}
+		if it.ack == nil && len(batch) < batchMax && len(l.in) > 0 {
+			continue // more is waiting: batch it
+		}
+		if len(batch) > 0 {
+			l.write(batch)
+			batch = batch[:0]
+		}
+		if it.ack != nil {
+			close(it.ack)
+		}
+	}
+	if len(batch) > 0 {
+		l.write(batch)
+	}
+}
+
+func (l *Log) write(batch []*store.AuditEvent) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.st.AppendAudit(ctx, batch...); err != nil {
+		l.logger.Error("audit write failed; events are in the log above", "events", len(batch), "err", err)
+	}
+}

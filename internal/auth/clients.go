@@ -1,0 +1,91 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/renova-auth/renova/internal/keys"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// Client defaults (PRODUCT.md §2): 15-minute access tokens, a 10-second
+// grace window for retries, sessions idle out after 30 days and end after
+// 90 whatever happens.
+const (
+	DefaultAccessTTL   = 15 * time.Minute
+	DefaultIdleTTL     = 30 * 24 * time.Hour
+	DefaultAbsoluteTTL = 90 * 24 * time.Hour
+	DefaultGrace       = 10 * time.Second
+)
+
+// Grants renova implements on /oauth2/token.
+var Grants = []string{"password", "refresh_token", "client_credentials"}
+
+// NewClient fills defaults, generates a client id (when empty) and, for a
+// confidential client, a secret that is returned once and stored hashed.
+func (s *Service) NewClient(ctx context.Context, c *store.Client) (secret string, err error) {
+	if c.ID == "" {
+		c.ID = NewID(s.cfg.Rand, "cli")
+	}
+	setDefaults(c)
+	if err := validateClient(c); err != nil {
+		return "", err
+	}
+	if !c.Public {
+		secret = "rn_cs_" + randomHex(s.cfg.Rand, 32)
+		c.SecretHash = HashClientSecret(secret)
+	}
+	c.CreatedAt = s.cfg.Now()
+	if err := s.st.CreateClient(ctx, c); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return "", errorf(InvalidRequest, "client %q already exists", c.ID)
+		}
+		return "", fmt.Errorf("create client: %w", err)
+	}
+	return secret, nil
+}
+
+func setDefaults(c *store.Client) {
+	if c.Alg == "" {
+		c.Alg = keys.ES256
+	}
+	if c.AccessTTL == 0 {
+		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.IdleTTL == 0 {
+		c.IdleTTL = DefaultIdleTTL
+	}
+	if c.AbsoluteTTL == 0 {
+		c.AbsoluteTTL = DefaultAbsoluteTTL
+	}
+	if c.Grace < 0 {
+		c.Grace = 0
+	}
+	if len(c.Grants) == 0 {
+		c.Grants = []string{"password", "refresh_token"}
+		if !c.Public {
+			c.Grants = append(c.Grants, "client_credentials")
+		}
+	}
+}
+
+func validateClient(c *store.Client) error {
+	if !slices.Contains(keys.Algs, c.Alg) {
+		return errorf(InvalidRequest, "signing algorithm %q is not one of %v", c.Alg, keys.Algs)
+	}
+	for _, g := range c.Grants {
+		if !slices.Contains(Grants, g) {
+			return errorf(InvalidRequest, "grant %q is not one of %v", g, Grants)
+		}
+	}
+	if c.Public && slices.Contains(c.Grants, "client_credentials") {
+		return errorf(InvalidRequest, "a public client cannot use client_credentials")
+	}
+	if c.IdleTTL > c.AbsoluteTTL {
+		c.IdleTTL = c.AbsoluteTTL
+	}
+	return nil
+}

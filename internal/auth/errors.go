@@ -1,0 +1,96 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Error codes: the closed set of RFC 6749 §5.2 plus the few renova needs.
+// Every surface maps these onto its own wire shape.
+const (
+	InvalidRequest         = "invalid_request"
+	InvalidClient          = "invalid_client"
+	InvalidGrant           = "invalid_grant"
+	UnauthorizedClient     = "unauthorized_client"
+	UnsupportedGrantType   = "unsupported_grant_type"
+	InvalidScope           = "invalid_scope"
+	InvalidToken           = "invalid_token" // RFC 6750 §3.1, bearer endpoints
+	TemporarilyUnavailable = "temporarily_unavailable"
+	ServerError            = "server_error"
+)
+
+// Reasons say why a refresh token is dead (PRODUCT.md §2 "Unclear errors"),
+// so a client knows whether to retry or to log in again.
+const (
+	ReasonReused          = "reused"
+	ReasonExpiredIdle     = "expired_idle"
+	ReasonExpiredAbsolute = "expired_absolute"
+	ReasonSessionRevoked  = "session_revoked"
+	ReasonClientMismatch  = "client_mismatch"
+	ReasonMalformed       = "malformed"
+	ReasonUnknown         = "unknown_token"
+	ReasonCredentials     = "invalid_credentials"
+)
+
+// Error is what the core returns for anything a client should hear about.
+// Description is safe to show; Cause is only logged.
+type Error struct {
+	Code        string
+	Reason      string
+	Description string
+	RetryAfter  time.Duration // for TemporarilyUnavailable
+	Cause       error
+}
+
+func (e *Error) Error() string {
+	s := e.Code
+	if e.Reason != "" {
+		s += " (" + e.Reason + ")"
+	}
+	if e.Description != "" {
+		s += ": " + e.Description
+	}
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// AsError returns err as an *Error, or nil when it is an internal error.
+func AsError(err error) *Error {
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return nil
+}
+
+func errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Description: fmt.Sprintf(format, args...)}
+}
+
+// deadToken is the invalid_grant for a refresh token that cannot be used.
+func deadToken(reason string) *Error {
+	desc := map[string]string{
+		ReasonReused:          "refresh token was already used; the session is revoked",
+		ReasonExpiredIdle:     "refresh token expired (idle timeout)",
+		ReasonExpiredAbsolute: "refresh token expired (session lifetime reached)",
+		ReasonSessionRevoked:  "the session of this refresh token was revoked",
+		ReasonClientMismatch:  "refresh token was issued to another client",
+		ReasonMalformed:       "refresh token is malformed",
+		ReasonUnknown:         "refresh token is not known",
+	}[reason]
+	return &Error{Code: InvalidGrant, Reason: reason, Description: desc}
+}
+
+// badCredentials is the one answer for an unknown user, a wrong password and
+// a disabled account, so none of them can be told apart.
+var badCredentials = &Error{Code: InvalidGrant, Reason: ReasonCredentials, Description: "invalid username or password"}
+
+// unavailable is the answer when the store does not answer in time.
+func unavailable(cause error) *Error {
+	return &Error{Code: TemporarilyUnavailable, Description: "the service is busy; retry shortly", RetryAfter: time.Second, Cause: cause}
+}

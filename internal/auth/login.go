@@ -1,0 +1,137 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/renova-auth/renova/internal/secret"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// LoginRequest is a resource-owner password login.
+type LoginRequest struct {
+	Client   *store.Client // authenticated already
+	TenantID string        // empty: the client's tenant
+	Username string        // login name or e-mail
+	Password string
+	Scope    string
+	Meta     Meta
+}
+
+// Login checks a user's password and opens a new session: every login is
+// its own refresh-token family, so a second device never logs out the
+// first (PRODUCT.md §2).
+func (s *Service) Login(ctx context.Context, req LoginRequest) (*Grant, *store.User, error) {
+	c := req.Client
+	if !allows(c, "password") {
+		return nil, nil, errorf(UnauthorizedClient, "client may not use the password grant")
+	}
+	scope, err := grantScope(c, req.Scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.checkPassword(ctx, req)
+	if err != nil {
+		s.metrics.Logins.WithLabelValues("failure").Inc()
+		return nil, nil, err
+	}
+	s.metrics.Logins.WithLabelValues("success").Inc()
+	g, err := s.openSession(ctx, c, u, scope, req.Meta)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, u, nil
+}
+
+// checkPassword returns the user when the credentials are right. Unknown
+// user, wrong password and disabled user cost the same hash and give the
+// same error.
+func (s *Service) checkPassword(ctx context.Context, req LoginRequest) (*store.User, error) {
+	tenantID := req.TenantID
+	if tenantID == "" {
+		tenantID = req.Client.TenantID
+	}
+	sctx, cancel := s.withTimeout(ctx)
+	u, err := s.st.UserByLogin(sctx, tenantID, req.Username)
+	cancel()
+	hash := ""
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, storeErr("load user", err)
+	}
+	rehash, verr := s.hasher.Verify(ctx, hash, req.Password)
+	if verr != nil || u.Disabled || req.Username == "" {
+		if errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
+			return nil, unavailable(verr)
+		}
+		e := &store.AuditEvent{Action: "login.failed", Outcome: "failure", Reason: ReasonCredentials, ClientID: req.Client.ID, TenantID: tenantID}
+		if u != nil {
+			e.UserID = u.ID
+		}
+		s.record(ctx, e, req.Meta)
+		return nil, badCredentials
+	}
+	if rehash {
+		s.rehash(ctx, u, req.Password)
+	}
+	return u, nil
+}
+
+// rehash upgrades a legacy (bcrypt) or weaker hash after a good login; a
+// failure only costs the upgrade, never the login.
+func (s *Service) rehash(ctx context.Context, u *store.User, pw string) {
+	h, err := s.hasher.Hash(ctx, pw)
+	if err == nil {
+		err = s.st.SetPassword(ctx, u.ID, h, s.cfg.Now())
+	}
+	if err == nil {
+		u.PasswordHash = h
+	}
+}
+
+// openSession creates a session with its first refresh token and mints
+// the first access token.
+func (s *Service) openSession(ctx context.Context, c *store.Client, u *store.User, scope string, m Meta) (*Grant, error) {
+	first, err := secret.New(s.cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	sess := &store.Session{
+		ID: NewID(s.cfg.Rand, "ses"), TenantID: u.TenantID, UserID: u.ID, ClientID: c.ID, Scope: scope, Generation: 1,
+		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(c.AbsoluteTTL), IP: m.IP, UserAgent: truncate(m.UserAgent, 256),
+	}
+	sess.IdleExpiresAt = minTime(now.Add(c.IdleTTL), sess.ExpiresAt)
+	rt := &store.RefreshToken{Hash: first.Hash(), SessionID: sess.ID, Generation: 1, CreatedAt: now}
+	sctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if err := s.st.CreateSession(sctx, sess, rt); err != nil {
+		return nil, storeErr("create session", err)
+	}
+	s.record(ctx, &store.AuditEvent{Action: "login", Outcome: "success", TenantID: u.TenantID, Actor: u.ID,
+		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, m)
+	g, err := s.mint(ctx, c, u.ID, scope, sess)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	g.RefreshToken = first.String()
+	return g, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

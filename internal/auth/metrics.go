@@ -1,0 +1,22 @@
+package auth
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the core's Prometheus collectors: every rotation outcome is a
+// metric so theft is visible (PRODUCT.md §2).
+type Metrics struct {
+	Refresh *prometheus.CounterVec // by outcome: rotated, grace_replay, reused, expired_idle, ...
+	Logins  *prometheus.CounterVec // by outcome: success, failure
+}
+
+// NewMetrics makes the collectors and registers them with reg, if not nil.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Refresh: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "renova_refresh_total", Help: "Refresh-token presentations by outcome."}, []string{"outcome"}),
+		Logins:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "renova_login_total", Help: "Password logins by outcome."}, []string{"outcome"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Refresh, m.Logins)
+	}
+	return m
+}

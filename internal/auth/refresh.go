@@ -1,0 +1,167 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/renova-auth/renova/internal/secret"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// RefreshRequest is a refresh-token grant.
+type RefreshRequest struct {
+	Client *store.Client // authenticated already
+	Token  string        // the presented refresh token
+	Scope  string        // optional; may not widen the session's scope
+	Meta   Meta
+}
+
+// claimAttempts bounds the retries when a token looked claimable yet was
+// not claimed (a revocation or rotation committed in between).
+const claimAttempts = 3
+
+// Refresh rotates a refresh token (PRODUCT.md §2):
+//  1. a live, unused token is claimed and replaced by exactly one successor;
+//  2. a repeat presentation of the direct parent inside the client's grace
+//     window gets that same successor (derived, never stored in plaintext);
+//  3. any other repeat is reuse: the whole session is revoked and audited;
+//  4. expired and revoked sessions get invalid_grant with a stable reason.
+//
+// Concurrent presentations queue on the store's claim; a loser waits at
+// most StoreTimeout and then gets temporarily_unavailable (503), never
+// invalid_grant.
+func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Grant, error) {
+	if !allows(req.Client, "refresh_token") {
+		return nil, errorf(UnauthorizedClient, "client may not use the refresh_token grant")
+	}
+	if _, err := grantScope(req.Client, req.Scope); err != nil {
+		return nil, err // checked before the claim, so a bad scope never costs the token
+	}
+	tok, err := secret.Parse(req.Token)
+	if err != nil {
+		s.metrics.Refresh.WithLabelValues(ReasonMalformed).Inc()
+		return nil, deadToken(ReasonMalformed)
+	}
+	next := tok.Successor(s.cfg.SuccessorKey)
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	for range claimAttempts {
+		g, done, err := s.tryRotate(ctx, req, tok, next)
+		if done {
+			return g, err
+		}
+	}
+	return nil, unavailable(errors.New("refresh token could not be claimed after retries"))
+}
+
+// tryRotate makes one claim attempt; done is false when the caller should
+// try again.
+func (s *Service) tryRotate(ctx context.Context, req RefreshRequest, tok, next secret.Token) (*Grant, bool, error) {
+	c, now := req.Client, s.cfg.Now()
+	sess, err := s.st.Rotate(ctx, store.RotateParams{Hash: tok.Hash(), ClientID: c.ID, Now: now,
+		IdleUntil: now.Add(c.IdleTTL), NextHash: next.Hash()})
+	if err == nil {
+		g, err := s.finish(ctx, req, sess, next, "rotated")
+		return g, true, err
+	}
+	if !errors.Is(err, store.ErrNotClaimed) {
+		return nil, true, storeErr("rotate", err)
+	}
+	st, err := s.st.RefreshState(ctx, tok.Hash())
+	if errors.Is(err, store.ErrNotFound) {
+		s.metrics.Refresh.WithLabelValues(ReasonUnknown).Inc()
+		return nil, true, deadToken(ReasonUnknown)
+	}
+	if err != nil {
+		return nil, true, storeErr("refresh state", err)
+	}
+	return s.explain(ctx, req, st, next)
+}
+
+// explain classifies a token that Rotate did not claim. The order matters:
+// a foreign client learns nothing about the session; a revoked or expired
+// session is reported as such before any reuse logic runs.
+func (s *Service) explain(ctx context.Context, req RefreshRequest, st *store.RefreshState, next secret.Token) (*Grant, bool, error) {
+	sess, now := st.Session, s.cfg.Now()
+	reason := ""
+	switch {
+	case sess.ClientID != req.Client.ID:
+		reason = ReasonClientMismatch
+	case sess.Revoked():
+		reason = ReasonSessionRevoked
+	case !now.Before(sess.ExpiresAt):
+		reason = ReasonExpiredAbsolute
+	case !now.Before(sess.IdleExpiresAt):
+		reason = ReasonExpiredIdle
+	case !st.Token.Used():
+		return nil, false, nil // changed under us: claim again
+	case s.inGrace(req.Client, st, next, now):
+		g, err := s.finish(ctx, req, sess, next, "grace_replay")
+		if g != nil {
+			g.Replayed = true
+		}
+		return g, true, err
+	default:
+		return nil, true, s.reuse(ctx, req, sess)
+	}
+	s.metrics.Refresh.WithLabelValues(reason).Inc()
+	s.record(ctx, &store.AuditEvent{Action: "refresh.rejected", Outcome: "failure", Reason: reason, TenantID: sess.TenantID,
+		Actor: req.Client.ID, SessionID: sess.ID, ClientID: req.Client.ID, UserID: sess.UserID}, req.Meta)
+	return nil, true, deadToken(reason)
+}
+
+// inGrace reports whether a used token may be replayed: its successor is
+// the session's live token (so only the direct parent qualifies), it is
+// the successor we derive, and the grace window has not passed.
+func (s *Service) inGrace(c *store.Client, st *store.RefreshState, next secret.Token, now time.Time) bool {
+	child := st.Child
+	return c.Grace > 0 && child != nil && !child.Used() && child.Generation == st.Session.Generation &&
+		bytes.Equal(child.Hash, next.Hash()) && now.Sub(st.Token.UsedAt) <= c.Grace
+}
+
+// reuse revokes the whole session of a replayed token: a stolen token is
+// only useful once (PRODUCT.md §2.3).
+func (s *Service) reuse(ctx context.Context, req RefreshRequest, sess *store.Session) error {
+	s.metrics.Refresh.WithLabelValues(ReasonReused).Inc()
+	if err := s.st.RevokeSession(ctx, sess.ID, ReasonReused, s.cfg.Now()); err != nil {
+		return storeErr("revoke reused session", err)
+	}
+	s.record(ctx, &store.AuditEvent{Action: "refresh.reuse", Outcome: "failure", Reason: ReasonReused, TenantID: sess.TenantID,
+		Actor: req.Client.ID, SessionID: sess.ID, ClientID: req.Client.ID, UserID: sess.UserID}, req.Meta)
+	return deadToken(ReasonReused)
+}
+
+// finish mints the access token for a rotated or replayed session.
+func (s *Service) finish(ctx context.Context, req RefreshRequest, sess *store.Session, next secret.Token, outcome string) (*Grant, error) {
+	s.metrics.Refresh.WithLabelValues(outcome).Inc()
+	scope := narrow(req.Scope, sess.Scope)
+	g, err := s.mint(ctx, req.Client, sess.UserID, scope, sess)
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	g.RefreshToken = next.String()
+	s.record(ctx, &store.AuditEvent{Action: "refresh." + outcome, Outcome: "success", TenantID: sess.TenantID,
+		Actor: req.Client.ID, SessionID: sess.ID, ClientID: req.Client.ID, UserID: sess.UserID}, req.Meta)
+	return g, nil
+}
+
+// narrow returns the scopes of requested that the session holds (RFC 6749
+// §6: a refresh may narrow, never widen); an empty request keeps them all.
+func narrow(requested, session string) string {
+	if requested == "" {
+		return session
+	}
+	have := strings.Fields(session)
+	var out []string
+	for _, s := range strings.Fields(requested) {
+		if slices.Contains(have, s) {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
+}

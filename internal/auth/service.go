@@ -1,0 +1,124 @@
+// Package auth is renova's core. It knows no HTTP: every surface decodes its
+// wire format, calls Login, Refresh, ClientCredentials, Revoke, Introspect
+// or Logout, and encodes the *Grant or *Error it gets back (STYLE.md).
+// The rotation rules of PRODUCT.md §2 live here and nowhere else.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/renova-auth/renova/internal/audit"
+	"github.com/renova-auth/renova/internal/keys"
+	"github.com/renova-auth/renova/internal/password"
+	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/token"
+)
+
+// Config holds the core's settings and injected dependencies.
+type Config struct {
+	Issuer       string
+	SuccessorKey []byte        // HMAC key deriving refresh successors
+	StoreTimeout time.Duration // bound on a store call, incl. a race loser's wait
+	Now          func() time.Time
+	Rand         io.Reader
+}
+
+// Service is the core token service.
+type Service struct {
+	st       store.Store
+	ring     *keys.Ring
+	hasher   *password.Hasher
+	audit    *audit.Log
+	verifier *token.Verifier
+	cfg      Config
+	metrics  *Metrics
+
+	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
+}
+
+// New builds the core.
+func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Log, m *Metrics, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.StoreTimeout == 0 {
+		cfg.StoreTimeout = 5 * time.Second
+	}
+	if m == nil {
+		m = NewMetrics(nil)
+	}
+	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
+	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m}
+}
+
+// Store exposes the store for admin surfaces (CLI, bootstrap).
+func (s *Service) Store() store.Store { return s.st }
+
+// Verifier exposes the access-token verifier.
+func (s *Service) Verifier() *token.Verifier { return s.verifier }
+
+// Now returns the service clock.
+func (s *Service) Now() time.Time { return s.cfg.Now() }
+
+// Issuer returns the configured issuer.
+func (s *Service) Issuer() string { return s.cfg.Issuer }
+
+// Meta is request metadata carried into sessions and audit events.
+type Meta struct {
+	IP        string
+	UserAgent string
+	TraceID   string
+}
+
+// tenant returns a tenant, cached.
+func (s *Service) tenant(ctx context.Context, id string) (*store.Tenant, error) {
+	if t, ok := s.tenants.Load(id); ok {
+		return t.(*store.Tenant), nil
+	}
+	t, err := s.st.GetTenant(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.tenants.Store(id, t)
+	return t, nil
+}
+
+// storeErr turns a store failure into the caller's answer: unavailability is
+// a 503 to retry, anything else is internal.
+func storeErr(op string, err error) error {
+	if errors.Is(err, store.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return unavailable(fmt.Errorf("%s: %w", op, err))
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// withTimeout bounds a store call.
+func (s *Service) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.cfg.StoreTimeout)
+}
+
+// NewID returns a random identifier with a readable prefix.
+func NewID(r io.Reader, prefix string) string {
+	b := make([]byte, 12)
+	if _, err := io.ReadFull(r, b); err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	return prefix + "_" + hex.EncodeToString(b)
+}
+
+func (s *Service) record(ctx context.Context, e *store.AuditEvent, m Meta) {
+	e.Time, e.IP, e.TraceID = s.cfg.Now(), m.IP, m.TraceID
+	if s.audit != nil {
+		s.audit.Record(ctx, e)
+	}
+}

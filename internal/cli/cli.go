@@ -1,0 +1,140 @@
+// Package cli is renova's command line (cobra). Commands parse flags, call
+// the server or core, and print; they hold no business logic.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/server"
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=...".
+var Version = "dev"
+
+// Execute runs the command line and returns the process exit code.
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "renova:", err)
+		return 1
+	}
+	return 0
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "renova",
+		Short:         "renova issues and safely rotates OAuth 2.0 tokens for many tenants",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	config.Flags(root.PersistentFlags())
+	root.PersistentFlags().Bool("json", false, "print machine-readable JSON")
+	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), versionCmd())
+	return root
+}
+
+// newLogger builds the slog logger the config asks for, on stderr.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// open loads the config and builds the app for a command.
+func open(cmd *cobra.Command) (*server.App, error) {
+	cfg, err := config.Load(cmd.Flags())
+	if err != nil {
+		return nil, err
+	}
+	return server.Build(cmd.Context(), cfg, newLogger(cfg, cmd.ErrOrStderr()), server.Options{})
+}
+
+// withApp runs fn with a built app and closes it afterwards.
+func withApp(fn func(cmd *cobra.Command, app *server.App, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		app, err := open(cmd)
+		if err != nil {
+			return err
+		}
+		defer app.Close()
+		return fn(cmd, app, args)
+	}
+}
+
+func jsonOut(cmd *cobra.Command) bool {
+	v, _ := cmd.Flags().GetBool("json")
+	return v
+}
+
+// print writes v as JSON with --json, or as a table of rows otherwise.
+func print(cmd *cobra.Command, v any, header []string, rows [][]string) error {
+	if jsonOut(cmd) {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+func versionCmd() *cobra.Command {
+	return &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), "renova", Version)
+			return err
+		}}
+}
+
+func serveCmd() *cobra.Command {
+	return &cobra.Command{Use: "serve", Short: "run the token service", Args: cobra.NoArgs,
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			cr, err := app.Bootstrap(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if cr != nil {
+				if err := app.PrintCredentials(cmd.OutOrStdout(), cr); err != nil {
+					return err
+				}
+			}
+			return app.Serve(cmd.Context(), nil)
+		})}
+}
+
+func migrateCmd() *cobra.Command {
+	return &cobra.Command{Use: "migrate", Short: "apply database migrations and exit", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			st, err := server.OpenStore(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintln(cmd.OutOrStdout(), "migrations applied")
+			return nil
+		}}
+}

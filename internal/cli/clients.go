@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/server"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+func clientCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "client", Short: "manage clients (applications)"}
+	cmd.PersistentFlags().String("tenant", "demo", "tenant slug")
+	create := &cobra.Command{Use: "create [ID]", Short: "create a client; a confidential client's secret is shown once", Args: cobra.MaximumNArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			t, err := tenantOf(cmd, app)
+			if err != nil {
+				return err
+			}
+			c := &store.Client{TenantID: t.ID}
+			if len(args) == 1 {
+				c.ID = args[0]
+			}
+			f := cmd.Flags()
+			c.Name, _ = f.GetString("name")
+			c.Public, _ = f.GetBool("public")
+			c.Grants, _ = f.GetStringSlice("grants")
+			c.Scopes, _ = f.GetStringSlice("scopes")
+			c.Alg, _ = f.GetString("alg")
+			c.AccessTTL, _ = f.GetDuration("access-ttl")
+			c.IdleTTL, _ = f.GetDuration("idle-ttl")
+			c.AbsoluteTTL, _ = f.GetDuration("absolute-ttl")
+			c.Grace, _ = f.GetDuration("grace")
+			secret, err := app.Svc.NewClient(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			if jsonOut(cmd) {
+				return print(cmd, map[string]any{"client": view(c), "client_secret": secret}, nil, nil)
+			}
+			if secret != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "client secret (shown once): %s\n", secret)
+			}
+			return printClients(cmd, []*store.Client{c})
+		})}
+	f := create.Flags()
+	f.String("name", "", "display name")
+	f.Bool("public", false, "public client (no secret; e.g. a browser or mobile app)")
+	f.StringSlice("grants", nil, "allowed grants (default password,refresh_token[,client_credentials])")
+	f.StringSlice("scopes", []string{"openid", "profile"}, "allowed scopes")
+	f.String("alg", "ES256", "access token signing algorithm: ES256, RS256 or EdDSA")
+	f.Duration("access-ttl", auth.DefaultAccessTTL, "access token lifetime")
+	f.Duration("idle-ttl", auth.DefaultIdleTTL, "refresh idle timeout")
+	f.Duration("absolute-ttl", auth.DefaultAbsoluteTTL, "session absolute lifetime")
+	f.Duration("grace", auth.DefaultGrace, "retry window returning the same successor (0 disables)")
+	list := &cobra.Command{Use: "list", Short: "list clients", Args: cobra.NoArgs,
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			t, err := tenantOf(cmd, app)
+			if err != nil {
+				return err
+			}
+			cs, err := app.Store.ListClients(cmd.Context(), t.ID)
+			if err != nil {
+				return err
+			}
+			return printClients(cmd, cs)
+		})}
+	cmd.AddCommand(create, list)
+	return cmd
+}
+
+// clientView is the JSON shape of a client: never the secret hash.
+type clientView struct {
+	ID          string   `json:"client_id"`
+	Name        string   `json:"name,omitempty"`
+	Public      bool     `json:"public"`
+	Grants      []string `json:"grants"`
+	Scopes      []string `json:"scopes"`
+	Alg         string   `json:"alg"`
+	AccessTTL   string   `json:"access_ttl"`
+	IdleTTL     string   `json:"idle_ttl"`
+	AbsoluteTTL string   `json:"absolute_ttl"`
+	Grace       string   `json:"grace"`
+}
+
+func view(c *store.Client) clientView {
+	return clientView{c.ID, c.Name, c.Public, c.Grants, c.Scopes, c.Alg, c.AccessTTL.String(), c.IdleTTL.String(), c.AbsoluteTTL.String(), c.Grace.String()}
+}
+
+func printClients(cmd *cobra.Command, cs []*store.Client) error {
+	views := []clientView{}
+	var rows [][]string
+	for _, c := range cs {
+		views = append(views, view(c))
+		rows = append(rows, []string{c.ID, strconv.FormatBool(c.Public), strings.Join(c.Grants, ","), c.Alg, c.AccessTTL.String(), c.Grace.String()})
+	}
+	return print(cmd, views, []string{"CLIENT_ID", "PUBLIC", "GRANTS", "ALG", "ACCESS_TTL", "GRACE"}, rows)
+}
+
+func keysCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "keys", Short: "manage signing keys"}
+	list := &cobra.Command{Use: "list", Short: "list signing keys", Args: cobra.NoArgs,
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			ks, err := app.Store.ListKeys(cmd.Context())
+			if err != nil {
+				return err
+			}
+			type keyView struct {
+				Kid, Alg, State                   string
+				CreatedAt, ActivatedAt, RetiredAt time.Time
+			}
+			var views []keyView
+			var rows [][]string
+			for _, k := range ks {
+				views = append(views, keyView{k.ID, k.Alg, k.State, k.CreatedAt, k.ActivatedAt, k.RetiredAt})
+				rows = append(rows, []string{k.ID, k.Alg, k.State, k.CreatedAt.Format(time.RFC3339)})
+			}
+			return print(cmd, views, []string{"KID", "ALG", "STATE", "CREATED"}, rows)
+		})}
+	rotate := &cobra.Command{Use: "rotate [ALG]", Short: "promote the published next key to current (default: every algorithm)", Args: cobra.MaximumNArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			algs := []string{"ES256", "RS256", "EdDSA"}
+			if len(args) == 1 {
+				algs = args
+			}
+			for _, alg := range algs {
+				if err := app.Ring.Rotate(cmd.Context(), alg); err != nil {
+					return err
+				}
+				cur, _ := app.Ring.Current(alg)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: current key is now %s\n", alg, cur.Kid)
+			}
+			return nil
+		})}
+	cmd.AddCommand(list, rotate)
+	return cmd
+}
+
+func sessionsCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "sessions", Short: "list and revoke sessions"}
+	list := &cobra.Command{Use: "list", Short: "list sessions (newest first)", Args: cobra.NoArgs,
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			f := store.SessionFilter{Limit: 100, Now: time.Now()}
+			f.UserID, _ = cmd.Flags().GetString("user-id")
+			f.ClientID, _ = cmd.Flags().GetString("client")
+			f.Active, _ = cmd.Flags().GetBool("active")
+			ss, err := app.Store.ListSessions(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			var rows [][]string
+			for _, s := range ss {
+				state := "live"
+				if s.Revoked() {
+					state = "revoked:" + s.RevokeReason
+				} else if !f.Now.Before(s.IdleExpiresAt) {
+					state = "expired"
+				}
+				rows = append(rows, []string{s.ID, s.UserID, s.ClientID, strconv.FormatInt(s.Generation, 10), s.CreatedAt.Format(time.RFC3339), state})
+			}
+			return print(cmd, ss, []string{"SESSION", "USER", "CLIENT", "GEN", "CREATED", "STATE"}, rows)
+		})}
+	list.Flags().String("user-id", "", "only this user's sessions")
+	list.Flags().String("client", "", "only this client's sessions")
+	list.Flags().Bool("active", false, "only live sessions")
+	revoke := &cobra.Command{Use: "revoke SESSION_ID", Short: "revoke a session (every refresh token of its family)", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			if err := app.Store.RevokeSession(cmd.Context(), args[0], "admin", time.Now()); err != nil {
+				return fmt.Errorf("revoke %s: %w", args[0], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
+			return nil
+		})}
+	cmd.AddCommand(list, revoke)
+	return cmd
+}

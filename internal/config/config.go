@@ -1,0 +1,157 @@
+// Package config loads renova's settings from flags, environment and an
+// optional JSON file, in that order of precedence (PRODUCT.md §5), and
+// validates them at start so a bad setting fails the start, not a request.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Config is every setting of renova.
+type Config struct {
+	HTTPAddr     string        `json:"http_addr"`
+	DatabaseURL  string        `json:"database_url"`
+	Issuer       string        `json:"issuer"`
+	Secret       string        `json:"-"` // from RENOVA_SECRET or the secret file only
+	LogFormat    string        `json:"log_format"`
+	LogLevel     string        `json:"log_level"`
+	StoreTimeout time.Duration `json:"store_timeout"`
+	DBMaxConns   int           `json:"db_max_conns"`
+	TLSCert      string        `json:"tls_cert"`
+	TLSKey       string        `json:"tls_key"`
+	KeyReload    time.Duration `json:"key_reload"`
+	LoginSlots   int           `json:"login_slots"`
+	DebugAddr    string        `json:"debug_addr"`
+}
+
+// setting binds one field to its flag, environment variable and default.
+type setting struct {
+	flag, env, usage, def string
+	set                   func(c *Config, v string) error
+}
+
+func str(f func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *f(c) = v; return nil }
+}
+
+func dur(f func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		*f(c) = d
+		return err
+	}
+}
+
+func num(f func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		_, err := fmt.Sscan(v, f(c))
+		return err
+	}
+}
+
+var settings = []setting{
+	{"http-addr", "RENOVA_HTTP_ADDR", "address to listen on", "127.0.0.1:8080", str(func(c *Config) *string { return &c.HTTPAddr })},
+	{"database-url", "RENOVA_DATABASE_URL", "sqlite:PATH or postgres://...", "sqlite:renova.db", str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"issuer", "RENOVA_ISSUER", "issuer URL in tokens (default http://<http-addr>)", "", str(func(c *Config) *string { return &c.Issuer })},
+	{"log-format", "RENOVA_LOG_FORMAT", "text or json", "text", str(func(c *Config) *string { return &c.LogFormat })},
+	{"log-level", "RENOVA_LOG_LEVEL", "debug, info, warn or error", "info", str(func(c *Config) *string { return &c.LogLevel })},
+	{"store-timeout", "RENOVA_STORE_TIMEOUT", "bound on a database call; past it requests answer 503", "3s", dur(func(c *Config) *time.Duration { return &c.StoreTimeout })},
+	{"db-max-conns", "RENOVA_DB_MAX_CONNS", "PostgreSQL pool size", "16", num(func(c *Config) *int { return &c.DBMaxConns })},
+	{"tls-cert", "RENOVA_TLS_CERT", "TLS certificate file (serve HTTPS in process)", "", str(func(c *Config) *string { return &c.TLSCert })},
+	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
+	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
+	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = number of CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
+	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
+}
+
+// Flags registers every setting as a flag on fs, plus --config.
+func Flags(fs *pflag.FlagSet) {
+	fs.String("config", os.Getenv("RENOVA_CONFIG"), "optional JSON config file (env RENOVA_CONFIG)")
+	for _, s := range settings {
+		fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+	}
+}
+
+// Load resolves every setting: a flag that was set wins, then the
+// environment, then the config file, then the default.
+func Load(fs *pflag.FlagSet) (*Config, error) {
+	file := map[string]json.RawMessage{}
+	if path, _ := fs.GetString("config"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config file: %w", err)
+		}
+		if err := json.Unmarshal(b, &file); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	c := &Config{Secret: os.Getenv("RENOVA_SECRET")}
+	for _, s := range settings {
+		v, err := resolve(fs, s, file)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("setting %s = %q: %w", s.flag, v, err)
+		}
+	}
+	return c, c.Validate()
+}
+
+func resolve(fs *pflag.FlagSet, s setting, file map[string]json.RawMessage) (string, error) {
+	if f := fs.Lookup(s.flag); f != nil && f.Changed {
+		return f.Value.String(), nil
+	}
+	if v, ok := os.LookupEnv(s.env); ok && v != "" {
+		return v, nil
+	}
+	if raw, ok := file[strings.ReplaceAll(s.flag, "-", "_")]; ok {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return "", err
+		}
+		return fmt.Sprint(v), nil
+	}
+	return s.def, nil
+}
+
+// Validate checks the settings and fills derived defaults.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Issuer == "" {
+		scheme := "http"
+		if c.TLSCert != "" {
+			scheme = "https"
+		}
+		c.Issuer = scheme + "://" + c.HTTPAddr
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("database url %q: want sqlite:PATH or postgres://...", c.DatabaseURL))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key go together"))
+	}
+	if c.StoreTimeout <= 0 {
+		errs = append(errs, errors.New("store-timeout must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// SQLitePath returns the file path of a sqlite: URL, or "" for PostgreSQL.
+func (c *Config) SQLitePath() string {
+	p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:")
+	if !ok {
+		return ""
+	}
+	return strings.TrimPrefix(p, "//")
+}

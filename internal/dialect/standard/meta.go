@@ -1,0 +1,88 @@
+package standard
+
+import (
+	"net/http"
+
+	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/httpx"
+)
+
+// revoke serves RFC 7009: always 200 for an authenticated client, whether
+// or not the token was known.
+func (s *Surface) revoke(w http.ResponseWriter, r *http.Request) error {
+	form, err := httpx.Form(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.client(r, form)
+	if err != nil {
+		return err
+	}
+	if err := require(form, "token"); err != nil {
+		return err
+	}
+	if err := s.svc.Revoke(r.Context(), c, form.Get("token"), httpx.Meta(r)); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// introspect serves RFC 7662 to authenticated clients.
+func (s *Surface) introspect(w http.ResponseWriter, r *http.Request) error {
+	form, err := httpx.Form(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.client(r, form)
+	if err != nil {
+		return err
+	}
+	if err := require(form, "token"); err != nil {
+		return err
+	}
+	in, err := s.svc.Introspect(r.Context(), c, form.Get("token"))
+	if err != nil {
+		return err
+	}
+	if !in.Active {
+		httpx.WriteJSON(w, http.StatusOK, map[string]bool{"active": false})
+		return nil
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{
+		"active": true, "token_type": in.TokenType, "scope": in.Scope, "client_id": in.ClientID, "sub": in.Subject,
+		"tenant": in.Tenant, "sid": in.SessionID, "exp": in.ExpiresAt.Unix(), "iat": in.IssuedAt.Unix(), "iss": s.svc.Issuer(),
+	})
+	return nil
+}
+
+// jwks serves the public keys; caches may keep it briefly, since a key is
+// published well before it signs.
+func (s *Surface) jwks(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(s.ring.JWKS())
+}
+
+// discovery serves RFC 8414 / OIDC discovery metadata listing exactly what
+// is implemented.
+func (s *Surface) discovery(w http.ResponseWriter, r *http.Request) {
+	iss := s.svc.Issuer()
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{
+		"issuer":                                           iss,
+		"token_endpoint":                                   iss + "/oauth2/token",
+		"revocation_endpoint":                              iss + "/oauth2/revoke",
+		"introspection_endpoint":                           iss + "/oauth2/introspect",
+		"jwks_uri":                                         iss + "/oauth2/jwks",
+		"grant_types_supported":                            auth.Grants,
+		"token_endpoint_auth_methods_supported":            []string{"client_secret_basic", "client_secret_post", "none"},
+		"revocation_endpoint_auth_methods_supported":       []string{"client_secret_basic", "client_secret_post", "none"},
+		"introspection_endpoint_auth_methods_supported":    []string{"client_secret_basic", "client_secret_post"},
+		"id_token_signing_alg_values_supported":            []string{"ES256", "RS256", "EdDSA"},
+		"token_endpoint_auth_signing_alg_values_supported": []string{},
+		"response_types_supported":                         []string{},
+		"subject_types_supported":                          []string{"public"},
+	})
+}

@@ -1,0 +1,223 @@
+// Package keys manages signing keys: generation, encryption at rest,
+// the next → current → retired life cycle and the published JWKS
+// (PRODUCT.md §1). A key is published as "next" before it ever signs, so a
+// rotation never leaves a fresh token unverifiable from the JWKS.
+package keys
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// Supported signing algorithms. ES256 is the default: about 30 µs a token,
+// where RS256 costs about 1 ms.
+const (
+	ES256 = "ES256"
+	RS256 = "RS256"
+	EdDSA = "EdDSA"
+)
+
+// Algs lists the algorithms renova signs with.
+var Algs = []string{ES256, RS256, EdDSA}
+
+// RetiredGrace is how long a retired key stays in the JWKS: longer than any
+// access token it signed can live.
+const RetiredGrace = 48 * time.Hour
+
+// Signer is a current private key.
+type Signer struct {
+	Kid string
+	Alg string
+	Key crypto.Signer
+}
+
+// Ring is the in-memory view of the signing keys of one process.
+type Ring struct {
+	st   store.Keys
+	seal []byte // AES-256 key sealing private keys at rest
+	now  func() time.Time
+
+	mu      sync.RWMutex
+	current map[string]*Signer          // by alg
+	public  map[string]crypto.PublicKey // by kid: every published key
+	algOf   map[string]string           // kid → alg
+	jwks    []byte
+}
+
+// NewRing returns a ring over st whose private keys are sealed with seal.
+func NewRing(st store.Keys, seal []byte, now func() time.Time) *Ring {
+	return &Ring{st: st, seal: seal, now: now}
+}
+
+// Ensure creates a current and a next key for every algorithm that lacks
+// one; it runs on start.
+func (r *Ring) Ensure(ctx context.Context) error {
+	have, err := r.st.ListKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list keys: %w", err)
+	}
+	state := map[string]bool{}
+	for _, k := range have {
+		state[k.Alg+"/"+k.State] = true
+	}
+	for _, alg := range Algs {
+		for _, s := range []string{store.KeyCurrent, store.KeyNext} {
+			if state[alg+"/"+s] {
+				continue
+			}
+			k, err := r.generate(alg, s)
+			if err != nil {
+				return err
+			}
+			if err := r.st.CreateKey(ctx, k); err != nil {
+				return fmt.Errorf("store %s key: %w", alg, err)
+			}
+		}
+	}
+	return r.Load(ctx)
+}
+
+// Load reads the keys from the store and rebuilds the signers and JWKS.
+// Servers call it periodically so replicas follow a rotation.
+func (r *Ring) Load(ctx context.Context) error {
+	all, err := r.st.ListKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("load keys: %w", err)
+	}
+	current := map[string]*Signer{}
+	public := map[string]crypto.PublicKey{}
+	algOf := map[string]string{}
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	set.Keys = []json.RawMessage{}
+	for _, k := range all {
+		if k.State == store.KeyRetired && r.now().Sub(k.RetiredAt) > RetiredGrace {
+			continue
+		}
+		priv, err := r.private(k)
+		if err != nil {
+			return err
+		}
+		public[k.ID], algOf[k.ID] = priv.Public(), k.Alg
+		set.Keys = append(set.Keys, k.Public)
+		if k.State == store.KeyCurrent {
+			current[k.Alg] = &Signer{Kid: k.ID, Alg: k.Alg, Key: priv}
+		}
+	}
+	jwks, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.current, r.public, r.algOf, r.jwks = current, public, algOf, jwks
+	r.mu.Unlock()
+	return nil
+}
+
+// Current returns the signer of alg.
+func (r *Ring) Current(alg string) (*Signer, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s := r.current[alg]
+	if s == nil {
+		return nil, fmt.Errorf("no current %s key", alg)
+	}
+	return s, nil
+}
+
+// Public returns the published public key kid and its algorithm.
+func (r *Ring) Public(kid string) (crypto.PublicKey, string, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	k, ok := r.public[kid]
+	return k, r.algOf[kid], ok
+}
+
+// JWKS returns the published key set (RFC 7517 §5) as JSON.
+func (r *Ring) JWKS() []byte {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.jwks
+}
+
+// Rotate retires the current key of alg, promotes the next key (already
+// published) and publishes a fresh next key.
+func (r *Ring) Rotate(ctx context.Context, alg string) error {
+	fresh, err := r.generate(alg, store.KeyNext)
+	if err != nil {
+		return err
+	}
+	if err := r.st.RotateKeys(ctx, alg, fresh, r.now()); err != nil {
+		return fmt.Errorf("rotate %s keys: %w", alg, err)
+	}
+	return r.Load(ctx)
+}
+
+func (r *Ring) private(k *store.Key) (crypto.Signer, error) {
+	der, err := open(r.seal, k.ID, k.Private)
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %w", k.ID, err)
+	}
+	p, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("key %s: %w", k.ID, err)
+	}
+	s, ok := p.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("key is not a signer")
+	}
+	return s, nil
+}
+
+// generate makes a fresh key of alg in state.
+func (r *Ring) generate(alg, state string) (*store.Key, error) {
+	priv, err := newPrivate(alg)
+	if err != nil {
+		return nil, err
+	}
+	jwk, err := publicJWK(alg, priv.Public())
+	if err != nil {
+		return nil, err
+	}
+	pub, _ := json.Marshal(jwk)
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := seal(r.seal, jwk.Kid, der)
+	if err != nil {
+		return nil, err
+	}
+	k := &store.Key{ID: jwk.Kid, Alg: alg, State: state, Public: pub, Private: sealed, CreatedAt: r.now()}
+	if state == store.KeyCurrent {
+		k.ActivatedAt = k.CreatedAt
+	}
+	return k, nil
+}
+
+func newPrivate(alg string) (crypto.Signer, error) {
+	switch alg {
+	case ES256:
+		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case RS256:
+		return rsa.GenerateKey(rand.Reader, 2048)
+	case EdDSA:
+		_, k, err := ed25519.GenerateKey(rand.Reader)
+		return k, err
+	}
+	return nil, fmt.Errorf("unsupported signing algorithm %q", alg)
+}

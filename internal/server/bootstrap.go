@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// Credentials are what the first start prints once.
+type Credentials struct {
+	Tenant       string `json:"tenant"`
+	AdminLogin   string `json:"admin_login"`
+	AdminPass    string `json:"admin_password"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// Bootstrap creates the demo tenant, an admin user and a confidential
+// client when the database has no tenant yet; it returns nil otherwise.
+func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
+	list, err := a.Store.ListTenants(ctx)
+	if err != nil || len(list) > 0 {
+		return nil, err
+	}
+	now := a.Svc.Now()
+	t := &store.Tenant{ID: auth.NewID(rand.Reader, "ten"), Slug: "demo", Name: "Demo", Type: "demo", Code: 1, CreatedAt: now}
+	if err := a.Store.CreateTenant(ctx, t); err != nil {
+		return nil, fmt.Errorf("bootstrap tenant: %w", err)
+	}
+	cr := &Credentials{Tenant: t.Slug, AdminLogin: "admin", AdminPass: randomSecret()[:20], ClientID: "demo-client"}
+	u := &store.User{TenantID: t.ID, Login: cr.AdminLogin, Email: "admin@demo.invalid", Name: "Demo Admin", Roles: []string{"admin"}}
+	if err := a.Svc.NewUser(ctx, u, cr.AdminPass); err != nil {
+		return nil, fmt.Errorf("bootstrap admin: %w", err)
+	}
+	c := &store.Client{ID: cr.ClientID, TenantID: t.ID, Name: "Demo client", Scopes: []string{"openid", "profile"},
+		Grace: auth.DefaultGrace}
+	if cr.ClientSecret, err = a.Svc.NewClient(ctx, c); err != nil {
+		return nil, fmt.Errorf("bootstrap client: %w", err)
+	}
+	return cr, nil
+}
+
+// PrintCredentials shows the first-start credentials once. With text logs
+// they go to w (the terminal); with JSON logs, which usually feed a
+// collector, they go to a 0600 file beside the database instead and only
+// its path is printed, so they never reach the log pipeline.
+func (a *App) PrintCredentials(w io.Writer, cr *Credentials) error {
+	text := fmt.Sprintf(`
+  renova first start: created tenant %q. These credentials are shown once.
+    admin user:     %s
+    admin password: %s
+    client id:      %s
+    client secret:  %s
+  Try: curl -s -u %s:%s -d grant_type=password -d username=%s -d password=%s %s/oauth2/token
+
+`, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret,
+		cr.ClientID, cr.ClientSecret, cr.AdminLogin, cr.AdminPass, a.Cfg.Issuer)
+	if a.Cfg.LogFormat != "json" {
+		_, err := io.WriteString(w, text)
+		return err
+	}
+	dir := "."
+	if p := a.Cfg.SQLitePath(); p != "" {
+		dir = filepath.Dir(p)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("renova-first-start-%d.credentials", time.Now().Unix()))
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		return err
+	}
+	a.Logger.Warn("first start: credentials written to a 0600 file; read and delete it", "file", file)
+	return nil
+}
+
+func randomSecret() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

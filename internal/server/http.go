@@ -1,0 +1,157 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/renova-auth/renova/internal/dialect/standard"
+	"github.com/renova-auth/renova/internal/httpx"
+)
+
+// surface is one mounted set of routes (the standard OAuth endpoints or a
+// vendor dialect under its prefix).
+type surface interface {
+	Routes(mux *http.ServeMux) []string
+}
+
+// Handler builds the HTTP handler: every surface, health, readiness and
+// metrics, behind trace ids and panic recovery. Two surfaces claiming the
+// same route are refused here, at start.
+func (a *App) Handler() (http.Handler, error) {
+	mux := http.NewServeMux()
+	surfaces := []surface{standard.New(a.Svc, a.Ring, a.Logger)}
+	seen := map[string]bool{}
+	for _, s := range surfaces {
+		for _, p := range s.Routes(mux) {
+			if seen[p] {
+				return nil, fmt.Errorf("two surfaces claim the route %q; give one of them another prefix", p)
+			}
+			seen[p] = true
+		}
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not_found", "error_description": "no such endpoint"})
+	})
+	return httpx.WithTrace(recoverer(a.Logger, mux)), nil
+}
+
+// ready answers 200 only while the database answers within a second.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if err := a.Store.Ping(ctx); err != nil {
+		a.Logger.Warn("not ready", "err", err)
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database"})
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// recoverer turns a panic into a logged 500 without a stack trace on the wire.
+func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil && v != http.ErrAbortHandler {
+				httpx.Internal(logger, r, fmt.Errorf("panic: %v", v))
+				httpx.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve listens on the configured address until ctx ends, then stops
+// accepting, finishes in-flight requests (up to 15 s) and returns.
+func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)}
+	go a.reloadKeys(ctx)
+	if a.Cfg.DebugAddr != "" {
+		go a.serveDebug(ctx)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if a.Cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, a.Cfg.TLSCert, a.Cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	a.Logger.Info("renova listening", "addr", ln.Addr().String(), "issuer", a.Cfg.Issuer)
+	if ready != nil {
+		ready <- ln.Addr()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// reloadKeys re-reads the signing keys periodically so that every replica
+// follows `renova keys rotate`.
+func (a *App) reloadKeys(ctx context.Context) {
+	if a.Cfg.KeyReload <= 0 {
+		return
+	}
+	t := time.NewTicker(a.Cfg.KeyReload)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Ring.Load(ctx); err != nil {
+				a.Logger.Warn("reload signing keys", "err", err)
+			}
+		}
+	}
+}
+
+// serveDebug exposes pprof on its own address, off by default.
+func (a *App) serveDebug(ctx context.Context) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: a.Cfg.DebugAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); srv.Close() }()
+	a.Logger.Info("pprof listening", "addr", a.Cfg.DebugAddr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		a.Logger.Warn("debug server", "err", err)
+	}
+}
