@@ -89,3 +89,39 @@ func validateClient(c *store.Client) error {
 	}
 	return nil
 }
+
+// ClientByAPIKey authenticates a partner API key (HDI's ?key=). Unknown and
+// revoked keys give the same invalid_client.
+func (s *Service) ClientByAPIKey(ctx context.Context, key string) (*store.Client, error) {
+	if key == "" {
+		return nil, &Error{Code: InvalidClient, Description: "missing API key"}
+	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	c, err := s.st.ClientByAPIKey(ctx, HashClientSecret(key))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &Error{Code: InvalidClient, Description: "unknown or revoked API key"}
+	}
+	if err != nil {
+		return nil, storeErr("load client", err)
+	}
+	return c, nil
+}
+
+// NewAPIKey gives a client a fresh partner API key, returned once and
+// stored hashed; it replaces any earlier key.
+func (s *Service) NewAPIKey(ctx context.Context, clientID string) (string, error) {
+	key := "rn_ak_" + randomHex(s.cfg.Rand, 24)
+	if err := s.st.SetAPIKey(ctx, clientID, HashClientSecret(key)); err != nil {
+		return "", storeErr("set api key", err)
+	}
+	return key, nil
+}
+
+// RevokeAPIKey removes a client's partner API key.
+func (s *Service) RevokeAPIKey(ctx context.Context, clientID string) error {
+	if err := s.st.SetAPIKey(ctx, clientID, ""); err != nil {
+		return storeErr("revoke api key", err)
+	}
+	return nil
+}

@@ -31,6 +31,7 @@ const (
 	ReasonMalformed       = "malformed"
 	ReasonUnknown         = "unknown_token"
 	ReasonCredentials     = "invalid_credentials"
+	ReasonSessionMismatch = "session_mismatch"
 )
 
 // Error is what the core returns for anything a client should hear about.
@@ -82,6 +83,7 @@ func deadToken(reason string) *Error {
 		ReasonClientMismatch:  "refresh token was issued to another client",
 		ReasonMalformed:       "refresh token is malformed",
 		ReasonUnknown:         "refresh token is not known",
+		ReasonSessionMismatch: "refresh token belongs to another session",
 	}[reason]
 	return &Error{Code: InvalidGrant, Reason: reason, Description: desc}
 }

@@ -38,7 +38,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Grant, *store.U
 		return nil, nil, err
 	}
 	s.metrics.Logins.WithLabelValues("success").Inc()
-	g, err := s.openSession(ctx, c, u, scope, req.Meta)
+	g, err := s.OpenSession(ctx, OpenRequest{Client: c, User: u, Scope: scope, Meta: req.Meta})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,19 +93,40 @@ func (s *Service) rehash(ctx context.Context, u *store.User, pw string) {
 	}
 }
 
-// openSession creates a session with its first refresh token and mints
-// the first access token.
-func (s *Service) openSession(ctx context.Context, c *store.Client, u *store.User, scope string, m Meta) (*Grant, error) {
+// OpenRequest opens a session for a user already authenticated by other
+// means (a password in Login, a partner API key in HDI).
+type OpenRequest struct {
+	Client *store.Client
+	User   *store.User
+	Scope  string
+	// FirstIdle, when set, replaces the client's idle timeout for the first
+	// token only (HDI's 60-second codeToken); rotation then applies the
+	// client's idle timeout.
+	FirstIdle time.Duration
+	Meta      Meta
+}
+
+// OpenSession creates a session with its first refresh token and mints the
+// first access token.
+func (s *Service) OpenSession(ctx context.Context, req OpenRequest) (*Grant, error) {
+	c, u := req.Client, req.User
+	if u.Disabled {
+		return nil, badCredentials
+	}
 	first, err := secret.New(s.cfg.Rand)
 	if err != nil {
 		return nil, err
 	}
 	now := s.cfg.Now()
-	sess := &store.Session{
-		ID: NewID(s.cfg.Rand, "ses"), TenantID: u.TenantID, UserID: u.ID, ClientID: c.ID, Scope: scope, Generation: 1,
-		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(c.AbsoluteTTL), IP: m.IP, UserAgent: truncate(m.UserAgent, 256),
+	idle := c.IdleTTL
+	if req.FirstIdle > 0 {
+		idle = req.FirstIdle
 	}
-	sess.IdleExpiresAt = minTime(now.Add(c.IdleTTL), sess.ExpiresAt)
+	sess := &store.Session{
+		ID: NewID(s.cfg.Rand, "ses"), TenantID: u.TenantID, UserID: u.ID, ClientID: c.ID, Scope: req.Scope, Generation: 1,
+		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(c.AbsoluteTTL), IP: req.Meta.IP, UserAgent: truncate(req.Meta.UserAgent, 256),
+	}
+	sess.IdleExpiresAt = minTime(now.Add(idle), sess.ExpiresAt)
 	rt := &store.RefreshToken{Hash: first.Hash(), SessionID: sess.ID, Generation: 1, CreatedAt: now}
 	sctx, cancel := s.withTimeout(ctx)
 	defer cancel()
@@ -113,10 +134,10 @@ func (s *Service) openSession(ctx context.Context, c *store.Client, u *store.Use
 		return nil, storeErr("create session", err)
 	}
 	s.record(ctx, &store.AuditEvent{Action: "login", Outcome: "success", TenantID: u.TenantID, Actor: u.ID,
-		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, m)
-	g, err := s.mint(ctx, c, u.ID, scope, sess)
+		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, req.Meta)
+	g, err := s.mint(ctx, c, u.ID, req.Scope, sess)
 	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+		return nil, fmt.Errorf("open session: %w", err)
 	}
 	g.RefreshToken = first.String()
 	return g, nil

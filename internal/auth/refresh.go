@@ -19,6 +19,14 @@ type RefreshRequest struct {
 	Token  string        // the presented refresh token
 	Scope  string        // optional; may not widen the session's scope
 	Meta   Meta
+	// RequireSession, when set, binds the token to one session: a token of
+	// any other session is refused (reason session_mismatch) and audited,
+	// before anything is claimed (FormulaCerta binds the refresh token to
+	// the old access token's session).
+	RequireSession string
+	// NoGrace turns the grace window off for this call: any repeat is
+	// reuse (HDI's single-use codeToken, RFC 6749 §4.1.2).
+	NoGrace bool
 }
 
 // claimAttempts bounds the retries when a token looked claimable yet was
@@ -50,6 +58,11 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Grant, erro
 	next := tok.Successor(s.cfg.SuccessorKey)
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
+	if req.RequireSession != "" {
+		if err := s.checkSession(ctx, req, tok); err != nil {
+			return nil, err
+		}
+	}
 	for range claimAttempts {
 		g, done, err := s.tryRotate(ctx, req, tok, next)
 		if done {
@@ -100,7 +113,7 @@ func (s *Service) explain(ctx context.Context, req RefreshRequest, st *store.Ref
 		reason = ReasonExpiredIdle
 	case !st.Token.Used():
 		return nil, false, nil // changed under us: claim again
-	case s.inGrace(req.Client, st, next, now):
+	case s.inGrace(req.Client, req.NoGrace, st, next, now):
 		g, err := s.finish(ctx, req, sess, next, "grace_replay")
 		if g != nil {
 			g.Replayed = true
@@ -118,10 +131,28 @@ func (s *Service) explain(ctx context.Context, req RefreshRequest, st *store.Ref
 // inGrace reports whether a used token may be replayed: its successor is
 // the session's live token (so only the direct parent qualifies), it is
 // the successor we derive, and the grace window has not passed.
-func (s *Service) inGrace(c *store.Client, st *store.RefreshState, next secret.Token, now time.Time) bool {
+func (s *Service) inGrace(c *store.Client, noGrace bool, st *store.RefreshState, next secret.Token, now time.Time) bool {
 	child := st.Child
-	return c.Grace > 0 && child != nil && !child.Used() && child.Generation == st.Session.Generation &&
+	return c.Grace > 0 && !noGrace && child != nil && !child.Used() && child.Generation == st.Session.Generation &&
 		bytes.Equal(child.Hash, next.Hash()) && now.Sub(st.Token.UsedAt) <= c.Grace
+}
+
+// checkSession refuses a token that does not belong to req.RequireSession.
+func (s *Service) checkSession(ctx context.Context, req RefreshRequest, tok secret.Token) error {
+	st, err := s.st.RefreshState(ctx, tok.Hash())
+	if errors.Is(err, store.ErrNotFound) {
+		return deadToken(ReasonUnknown)
+	}
+	if err != nil {
+		return storeErr("refresh state", err)
+	}
+	if st.Session.ID == req.RequireSession {
+		return nil
+	}
+	s.metrics.Refresh.WithLabelValues(ReasonSessionMismatch).Inc()
+	s.record(ctx, &store.AuditEvent{Action: "refresh.session_mismatch", Outcome: "failure", Reason: ReasonSessionMismatch,
+		TenantID: st.Session.TenantID, Actor: req.Client.ID, SessionID: st.Session.ID, ClientID: req.Client.ID, UserID: st.Session.UserID}, req.Meta)
+	return deadToken(ReasonSessionMismatch)
 }
 
 // reuse revokes the whole session of a replayed token: a stolen token is

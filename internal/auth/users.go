@@ -93,3 +93,58 @@ func (s *Service) DisableUser(ctx context.Context, userID string, m Meta) error 
 	_, err := s.RevokeUser(ctx, userID, "", "user_disabled", m)
 	return err
 }
+
+// User reads a user by id.
+func (s *Service) User(ctx context.Context, id string) (*store.User, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	u, err := s.st.GetUser(ctx, id)
+	if err != nil {
+		return nil, storeErr("load user", err)
+	}
+	return u, nil
+}
+
+// Tenant reads a tenant by id (cached: tenants do not change once made).
+func (s *Service) Tenant(ctx context.Context, id string) (*store.Tenant, error) {
+	t, err := s.tenant(ctx, id)
+	if err != nil {
+		return nil, storeErr("load tenant", err)
+	}
+	return t, nil
+}
+
+// TenantBySlug reads a tenant by slug; an unknown slug is store.ErrNotFound.
+func (s *Service) TenantBySlug(ctx context.Context, slug string) (*store.Tenant, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	t, err := s.st.TenantBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, storeErr("load tenant", err)
+	}
+	return t, nil
+}
+
+// ExternalUser finds the user with login in the tenant, creating an
+// external, password-less user when there is none (HDI identifies end users
+// by a partner-supplied id such as a broker's CPF).
+func (s *Service) ExternalUser(ctx context.Context, tenantID, login string) (*store.User, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	u, err := s.st.UserByLogin(ctx, tenantID, login)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, storeErr("load user", err)
+	}
+	u = &store.User{TenantID: tenantID, Login: login, External: true, Attributes: map[string]string{"external_id": login}}
+	err = s.NewUser(ctx, u, "")
+	if ae := AsError(err); ae != nil && ae.Code == InvalidRequest {
+		return s.st.UserByLogin(ctx, tenantID, login) // created concurrently
+	}
+	return u, err
+}

@@ -36,15 +36,26 @@ func clientCmd() *cobra.Command {
 			c.IdleTTL, _ = f.GetDuration("idle-ttl")
 			c.AbsoluteTTL, _ = f.GetDuration("absolute-ttl")
 			c.Grace, _ = f.GetDuration("grace")
+			c.AppCode, _ = f.GetString("app-code")
+			c.Dialects, _ = f.GetStringSlice("dialects")
 			secret, err := app.Svc.NewClient(cmd.Context(), c)
 			if err != nil {
 				return err
 			}
+			apiKey := ""
+			if withKey, _ := f.GetBool("api-key"); withKey {
+				if apiKey, err = app.Svc.NewAPIKey(cmd.Context(), c.ID); err != nil {
+					return err
+				}
+			}
 			if jsonOut(cmd) {
-				return print(cmd, map[string]any{"client": view(c), "client_secret": secret}, nil, nil)
+				return print(cmd, map[string]any{"client": view(c), "client_secret": secret, "api_key": apiKey}, nil, nil)
 			}
 			if secret != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "client secret (shown once): %s\n", secret)
+			}
+			if apiKey != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "partner API key (shown once): %s\n", apiKey)
 			}
 			return printClients(cmd, []*store.Client{c})
 		})}
@@ -58,6 +69,9 @@ func clientCmd() *cobra.Command {
 	f.Duration("idle-ttl", auth.DefaultIdleTTL, "refresh idle timeout")
 	f.Duration("absolute-ttl", auth.DefaultAbsoluteTTL, "session absolute lifetime")
 	f.Duration("grace", auth.DefaultGrace, "retry window returning the same successor (0 disables)")
+	f.Bool("api-key", false, "also create a partner API key (HDI ?key=), shown once, stored hashed")
+	f.String("app-code", "", "application code (HDI applicationCode)")
+	f.StringSlice("dialects", nil, "dialects this client is meant for (informational)")
 	list := &cobra.Command{Use: "list", Short: "list clients", Args: cobra.NoArgs,
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
 			t, err := tenantOf(cmd, app)
@@ -70,7 +84,15 @@ func clientCmd() *cobra.Command {
 			}
 			return printClients(cmd, cs)
 		})}
-	cmd.AddCommand(create, list)
+	revokeKey := &cobra.Command{Use: "revoke-key CLIENT_ID", Short: "revoke a client's partner API key", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			if err := app.Svc.RevokeAPIKey(cmd.Context(), args[0]); err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "API key of %s revoked\n", args[0])
+			return nil
+		})}
+	cmd.AddCommand(create, list, revokeKey)
 	return cmd
 }
 

@@ -29,6 +29,10 @@ type Config struct {
 	KeyReload    time.Duration `json:"key_reload"`
 	LoginSlots   int           `json:"login_slots"`
 	DebugAddr    string        `json:"debug_addr"`
+	// Mounts are dialect mounts, "dialect=NAME,prefix=/p,tenant=SLUG,client=ID"
+	// (flag --mount, repeatable; env RENOVA_MOUNTS, separated by ";"; file
+	// "mounts": [...]). Empty means the default mounts of the demo tenant.
+	Mounts []string `json:"mounts"`
 }
 
 // setting binds one field to its flag, environment variable and default.
@@ -77,6 +81,7 @@ func Flags(fs *pflag.FlagSet) {
 	for _, s := range settings {
 		fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
 	}
+	fs.StringArray("mount", nil, `dialect mount "dialect=icredit,prefix=/icredit,tenant=demo,client=icredit-client" (repeatable; env RENOVA_MOUNTS, ";"-separated)`)
 }
 
 // Load resolves every setting: a flag that was set wins, then the
@@ -102,7 +107,35 @@ func Load(fs *pflag.FlagSet) (*Config, error) {
 			return nil, fmt.Errorf("setting %s = %q: %w", s.flag, v, err)
 		}
 	}
+	mounts, err := resolveMounts(fs, file)
+	if err != nil {
+		return nil, err
+	}
+	c.Mounts = mounts
 	return c, c.Validate()
+}
+
+// resolveMounts applies the same precedence to the list of mounts.
+func resolveMounts(fs *pflag.FlagSet, file map[string]json.RawMessage) ([]string, error) {
+	if f := fs.Lookup("mount"); f != nil && f.Changed {
+		return fs.GetStringArray("mount")
+	}
+	if v := os.Getenv("RENOVA_MOUNTS"); v != "" {
+		var out []string
+		for _, m := range strings.Split(v, ";") {
+			if m = strings.TrimSpace(m); m != "" {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}
+	var out []string
+	if raw, ok := file["mounts"]; ok {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			return nil, fmt.Errorf("config file mounts: want a list of strings: %w", err)
+		}
+	}
+	return out, nil
 }
 
 func resolve(fs *pflag.FlagSet, s setting, file map[string]json.RawMessage) (string, error) {

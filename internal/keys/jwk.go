@@ -5,8 +5,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -67,4 +70,25 @@ func thumbprint(j JWK) string {
 	b, _ := json.Marshal(m) // encoding/json sorts map keys and adds no spaces
 	sum := sha256.Sum256(b)
 	return b64.EncodeToString(sum[:])
+}
+
+// HexKid is a 40-hex-digit key id: the SHA-1 of the key's PKIX DER form.
+func HexKid(pub crypto.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", err
+	}
+	sum := sha1.Sum(der)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// aliasJWK is the published JWK of a key under its HexKid.
+func aliasJWK(published []byte, pub crypto.PublicKey) (JWK, error) {
+	var j JWK
+	if err := json.Unmarshal(published, &j); err != nil {
+		return j, err
+	}
+	kid, err := HexKid(pub)
+	j.Kid = kid
+	return j, err
 }

@@ -42,6 +42,10 @@ type Signer struct {
 	Kid string
 	Alg string
 	Key crypto.Signer
+	// HexKid is the key's 40-hex-digit alias (SHA-1 of its PKIX form), also
+	// published in the JWKS, for RSA keys only: HDI's tokens carry such a
+	// kid (seed 003).
+	HexKid string
 }
 
 // Ring is the in-memory view of the signing keys of one process.
@@ -114,8 +118,19 @@ func (r *Ring) Load(ctx context.Context) error {
 		}
 		public[k.ID], algOf[k.ID] = priv.Public(), k.Alg
 		set.Keys = append(set.Keys, k.Public)
+		hexKid := ""
+		if k.Alg == RS256 {
+			alias, err := aliasJWK(k.Public, priv.Public())
+			if err != nil {
+				return err
+			}
+			hexKid = alias.Kid
+			public[hexKid], algOf[hexKid] = priv.Public(), k.Alg
+			b, _ := json.Marshal(alias)
+			set.Keys = append(set.Keys, b)
+		}
 		if k.State == store.KeyCurrent {
-			current[k.Alg] = &Signer{Kid: k.ID, Alg: k.Alg, Key: priv}
+			current[k.Alg] = &Signer{Kid: k.ID, Alg: k.Alg, Key: priv, HexKid: hexKid}
 		}
 	}
 	jwks, err := json.Marshal(set)

@@ -39,14 +39,22 @@ func TestEnsurePublishesCurrentAndNext(t *testing.T) {
 	if err := json.Unmarshal(ring.JWKS(), &set); err != nil {
 		t.Fatal(err)
 	}
-	if len(set.Keys) != 6 {
-		t.Fatalf("JWKS has %d keys, want current+next for 3 algs", len(set.Keys))
+	if len(set.Keys) != 8 {
+		t.Fatalf("JWKS has %d keys, want current+next for 3 algs plus a hex alias of both RSA keys", len(set.Keys))
 	}
+	aliases := 0
 	// The kid is the RFC 7638 thumbprint, as an independent library computes it.
 	for _, k := range set.Keys {
 		tp, err := k.Thumbprint(crypto.SHA256)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(k.KeyID) == 40 {
+			aliases++
+			if want, _ := keys.HexKid(k.Key); k.KeyID != want || k.Algorithm != keys.RS256 {
+				t.Errorf("alias kid %s (%s), want %s RS256", k.KeyID, k.Algorithm, want)
+			}
+			continue
 		}
 		if want := base64.RawURLEncoding.EncodeToString(tp); k.KeyID != want {
 			t.Errorf("kid %s, go-jose thumbprint %s", k.KeyID, want)
@@ -54,6 +62,9 @@ func TestEnsurePublishesCurrentAndNext(t *testing.T) {
 		if !k.IsPublic() {
 			t.Errorf("JWKS key %s is not public-only", k.KeyID)
 		}
+	}
+	if aliases != 2 {
+		t.Errorf("%d hex aliases, want 2", aliases)
 	}
 	again := keys.NewRing(st, sealKey, time.Now)
 	if err := again.Ensure(ctx); err != nil {

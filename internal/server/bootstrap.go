@@ -21,6 +21,7 @@ type Credentials struct {
 	AdminPass    string `json:"admin_password"`
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
+	HDIKey       string `json:"hdi_api_key"`
 }
 
 // Bootstrap creates the demo tenant, an admin user and a confidential
@@ -45,6 +46,22 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	if cr.ClientSecret, err = a.Svc.NewClient(ctx, c); err != nil {
 		return nil, fmt.Errorf("bootstrap client: %w", err)
 	}
+	for _, d := range []string{"icredit", "consinco", "formulacerta"} {
+		dc := &store.Client{ID: DefaultClientID(d), TenantID: t.ID, Name: d + " dialect (demo)", Public: true,
+			Grants: []string{"password", "refresh_token"}, Scopes: []string{"openid", "profile"}, Grace: auth.DefaultGrace, Dialects: []string{d}}
+		if _, err := a.Svc.NewClient(ctx, dc); err != nil {
+			return nil, fmt.Errorf("bootstrap %s client: %w", d, err)
+		}
+	}
+	hc := &store.Client{ID: DefaultClientID("hdi"), TenantID: t.ID, Name: "HDI partner (demo)", Public: true, Alg: "RS256",
+		AppCode: "demo-app", Grants: []string{"refresh_token"}, Grace: auth.DefaultGrace, AccessTTL: time.Hour,
+		IdleTTL: 25 * time.Hour, Dialects: []string{"hdi"}}
+	if _, err := a.Svc.NewClient(ctx, hc); err != nil {
+		return nil, fmt.Errorf("bootstrap hdi client: %w", err)
+	}
+	if cr.HDIKey, err = a.Svc.NewAPIKey(ctx, hc.ID); err != nil {
+		return nil, fmt.Errorf("bootstrap hdi key: %w", err)
+	}
 	return cr, nil
 }
 
@@ -59,9 +76,10 @@ func (a *App) PrintCredentials(w io.Writer, cr *Credentials) error {
     admin password: %s
     client id:      %s
     client secret:  %s
+    HDI partner API key (client hdi-client): %s
   Try: curl -s -u %s:%s -d grant_type=password -d username=%s -d password=%s %s/oauth2/token
 
-`, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret,
+`, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret, cr.HDIKey,
 		cr.ClientID, cr.ClientSecret, cr.AdminLogin, cr.AdminPass, a.Cfg.Issuer)
 	if a.Cfg.LogFormat != "json" {
 		_, err := io.WriteString(w, text)

@@ -17,24 +17,29 @@ import (
 )
 
 // surface is one mounted set of routes (the standard OAuth endpoints or a
-// vendor dialect under its prefix).
+// vendor dialect under its prefix), by ServeMux pattern.
 type surface interface {
-	Routes(mux *http.ServeMux) []string
+	Routes() map[string]http.Handler
 }
 
 // Handler builds the HTTP handler: every surface, health, readiness and
 // metrics, behind trace ids and panic recovery. Two surfaces claiming the
 // same route are refused here, at start.
-func (a *App) Handler() (http.Handler, error) {
+func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	mux := http.NewServeMux()
-	surfaces := []surface{standard.New(a.Svc, a.Ring, a.Logger)}
-	seen := map[string]bool{}
+	mounted, err := a.mountDialects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	surfaces := append([]named{{"standard", standard.New(a.Svc, a.Ring, a.Logger)}}, mounted...)
+	owner := map[string]string{}
 	for _, s := range surfaces {
-		for _, p := range s.Routes(mux) {
-			if seen[p] {
-				return nil, fmt.Errorf("two surfaces claim the route %q; give one of them another prefix", p)
+		for p, h := range s.Routes() {
+			if prev, dup := owner[p]; dup {
+				return nil, fmt.Errorf("mounts %s and %s both claim the route %q; give one of them another prefix", prev, s.name, p)
 			}
-			seen[p] = true
+			owner[p] = s.name
+			mux.Handle(p, h)
 		}
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +81,7 @@ func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
 // Serve listens on the configured address until ctx ends, then stops
 // accepting, finishes in-flight requests (up to 15 s) and returns.
 func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
-	h, err := a.Handler()
+	h, err := a.Handler(ctx)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,10 @@ type Clients interface {
 	CreateClient(ctx context.Context, c *Client) error
 	GetClient(ctx context.Context, id string) (*Client, error)
 	ListClients(ctx context.Context, tenantID string) ([]*Client, error)
+	// ClientByAPIKey finds the client whose partner API key hashes to hash.
+	ClientByAPIKey(ctx context.Context, hash string) (*Client, error)
+	// SetAPIKey replaces a client's API key hash; "" revokes the key.
+	SetAPIKey(ctx context.Context, clientID, hash string) error
 }
 
 // Sessions stores refresh-token families. Rotate is the atomic heart of

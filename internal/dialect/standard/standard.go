@@ -24,10 +24,9 @@ func New(svc *auth.Service, ring *keys.Ring, logger *slog.Logger) *Surface {
 	return &Surface{svc: svc, ring: ring, logger: logger}
 }
 
-// Routes lists the patterns this surface serves, for the route conflict
-// check, and registers them on mux.
-func (s *Surface) Routes(mux *http.ServeMux) []string {
-	routes := map[string]http.Handler{
+// Routes returns the surface's handlers by ServeMux pattern.
+func (s *Surface) Routes() map[string]http.Handler {
+	return map[string]http.Handler{
 		"POST /oauth2/token":                          s.adapt(s.token),
 		"POST /oauth2/revoke":                         s.adapt(s.revoke),
 		"POST /oauth2/introspect":                     s.adapt(s.introspect),
@@ -35,12 +34,6 @@ func (s *Surface) Routes(mux *http.ServeMux) []string {
 		"GET /.well-known/openid-configuration":       http.HandlerFunc(s.discovery),
 		"GET /.well-known/oauth-authorization-server": http.HandlerFunc(s.discovery),
 	}
-	var patterns []string
-	for p, h := range routes {
-		mux.Handle(p, h)
-		patterns = append(patterns, p)
-	}
-	return patterns
 }
 
 func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler { return httpx.Adapt(h, s.writeError) }

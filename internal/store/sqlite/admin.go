@@ -137,6 +137,19 @@ func (db *DB) ListClients(ctx context.Context, tenantID string) ([]*store.Client
 	return collect(rows, err, scanClient)
 }
 
+// ClientByAPIKey finds a client by the hash of its partner API key.
+func (db *DB) ClientByAPIKey(ctx context.Context, hash string) (*store.Client, error) {
+	if hash == "" {
+		return nil, store.ErrNotFound
+	}
+	return scanClient(db.r.QueryRowContext(ctx, "SELECT "+clientCols+" FROM clients WHERE api_key_hash = ?", hash))
+}
+
+// SetAPIKey replaces (or, with "", revokes) a client's API key hash.
+func (db *DB) SetAPIKey(ctx context.Context, clientID, hash string) error {
+	return db.update(ctx, "UPDATE clients SET api_key_hash = ? WHERE id = ?", hash, clientID)
+}
+
 func scanClient(s scanner) (*store.Client, error) {
 	var c store.Client
 	var public int

@@ -199,6 +199,21 @@ func testClients(t *testing.T, s store.Store) {
 	if len(list) != 1 {
 		t.Errorf("ListClients = %d, want 1", len(list))
 	}
+	if _, err := s.ClientByAPIKey(ctx(t), ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ClientByAPIKey(\"\") = %v, want ErrNotFound", err)
+	}
+	must(t, s.SetAPIKey(ctx(t), f.client.ID, "abc123"))
+	got, err := s.ClientByAPIKey(ctx(t), "abc123")
+	if err != nil || got.ID != f.client.ID {
+		t.Errorf("ClientByAPIKey = %v, %v; want %s", got, err, f.client.ID)
+	}
+	must(t, s.SetAPIKey(ctx(t), f.client.ID, ""))
+	if _, err := s.ClientByAPIKey(ctx(t), "abc123"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ClientByAPIKey after revoking = %v, want ErrNotFound", err)
+	}
+	if err := s.SetAPIKey(ctx(t), "nope", "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetAPIKey(unknown) = %v, want ErrNotFound", err)
+	}
 }
 
 func testRotateClaimsOnce(t *testing.T, s store.Store) {

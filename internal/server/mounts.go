@@ -1,0 +1,105 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/renova-auth/renova/internal/dialect"
+	"github.com/renova-auth/renova/internal/dialect/consinco"
+	"github.com/renova-auth/renova/internal/dialect/formulacerta"
+	"github.com/renova-auth/renova/internal/dialect/hdi"
+	"github.com/renova-auth/renova/internal/dialect/icredit"
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// named is a surface with the name of its mount, for error messages.
+type named struct {
+	name string
+	surface
+}
+
+// dialects is the explicit list of vendor surfaces (no registry).
+var dialects = []struct {
+	name  string
+	build func(dialect.Binding) (surface, error)
+}{
+	{"icredit", func(b dialect.Binding) (surface, error) { return icredit.New(b) }},
+	{"consinco", func(b dialect.Binding) (surface, error) { return consinco.New(b) }},
+	{"formulacerta", func(b dialect.Binding) (surface, error) { return formulacerta.New(b) }},
+	{"hdi", func(b dialect.Binding) (surface, error) { return hdi.New(b) }},
+}
+
+// DefaultClientID is the client the first start creates for a dialect's
+// default mount in the demo tenant.
+func DefaultClientID(dialectName string) string { return dialectName + "-client" }
+
+// mounts returns the configured mounts, or the defaults: every dialect
+// under /<name> for the demo tenant, where its client exists.
+func (a *App) mounts(ctx context.Context) ([]dialect.Mount, bool, error) {
+	if len(a.Cfg.Mounts) > 0 {
+		var out []dialect.Mount
+		for _, s := range a.Cfg.Mounts {
+			m, err := dialect.ParseMount(s)
+			if err != nil {
+				return nil, true, err
+			}
+			out = append(out, m)
+		}
+		return out, true, nil
+	}
+	var out []dialect.Mount
+	for _, d := range dialects {
+		out = append(out, dialect.Mount{Dialect: d.name, Prefix: "/" + d.name, Tenant: "demo", Client: DefaultClientID(d.name)})
+	}
+	return out, false, nil
+}
+
+// mountDialects resolves every mount into a surface. A configured mount
+// that names a missing dialect, tenant or client fails the start; a
+// default mount whose records are missing is skipped.
+func (a *App) mountDialects(ctx context.Context) ([]named, error) {
+	ms, explicit, err := a.mounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []named
+	for _, m := range ms {
+		s, err := a.mount(ctx, m)
+		if errors.Is(err, store.ErrNotFound) && !explicit {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("mount %s at %q: %w", m.Dialect, m.Prefix, err)
+		}
+		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s})
+		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client)
+	}
+	return out, nil
+}
+
+func (a *App) mount(ctx context.Context, m dialect.Mount) (surface, error) {
+	prefix, err := dialect.CleanPrefix(m.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.Store.TenantBySlug(ctx, m.Tenant)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %q: %w", m.Tenant, err)
+	}
+	c, err := a.Store.GetClient(ctx, m.Client)
+	if err != nil {
+		return nil, fmt.Errorf("client %q: %w", m.Client, err)
+	}
+	if c.TenantID != t.ID {
+		return nil, fmt.Errorf("client %q does not belong to tenant %q", m.Client, m.Tenant)
+	}
+	b := dialect.Binding{Svc: a.Svc, Ring: a.Ring, Logger: a.Logger.With("dialect", m.Dialect), Tenant: t, Client: c,
+		Prefix: prefix, Options: m.Options}
+	for _, d := range dialects {
+		if d.name == m.Dialect {
+			return d.build(b)
+		}
+	}
+	return nil, fmt.Errorf("unknown dialect %q", m.Dialect)
+}
