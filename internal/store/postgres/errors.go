@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
+
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// SQLSTATE codes that translate looks for
+// (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+const (
+	codeUniqueViolation = "23505"
+	codeQueryCanceled   = "57014" // statement_timeout or a cancel request
+)
+
+// unavailableCodes are server errors that say "not now" rather than "never":
+// the same request may succeed once the database is back or less busy.
+var unavailableCodes = map[string]bool{
+	codeQueryCanceled: true,
+	"57P01":           true, // admin_shutdown
+	"57P02":           true, // crash_shutdown
+	"57P03":           true, // cannot_connect_now (starting up, recovering)
+	"57P05":           true, // idle_session_timeout
+	"53300":           true, // too_many_connections
+	"55P03":           true, // lock_not_available (lock_timeout)
+	"40001":           true, // serialization_failure
+	"40P01":           true, // deadlock_detected
+	"25006":           true, // read_only_sql_transaction: a standby after failover
+}
+
+// translate maps driver errors onto the store's sentinel errors: no rows is
+// store.ErrNotFound, a unique violation wraps store.ErrConflict, and anything
+// that says the database could not be reached or did not answer in time
+// wraps store.ErrUnavailable. Other errors pass through unchanged.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrConflict),
+		errors.Is(err, store.ErrUnavailable), errors.Is(err, store.ErrNotClaimed):
+		return err // already translated
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == codeUniqueViolation:
+			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+		case unavailableCodes[pgErr.Code], strings.HasPrefix(pgErr.Code, "08"):
+			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		}
+		if !isConnectError(err) {
+			return err
+		}
+	}
+	if unreachable(err) {
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	return err
+}
+
+// unreachable reports whether err means the server was not reached or did
+// not answer: a failed connect, a network error, a timeout, a cancelled
+// context or a closed pool.
+func unreachable(err error) bool {
+	var netErr net.Error
+	return isConnectError(err) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, puddle.ErrClosedPool)
+}
+
+// isConnectError reports whether err happened while establishing a
+// connection, including a server that refused it (wrong password, database
+// missing, too many clients): every such failure makes the store unusable
+// until an operator or the server fixes it.
+func isConnectError(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
+}

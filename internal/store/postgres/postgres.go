@@ -1,0 +1,97 @@
+// Package postgres is renova's PostgreSQL store: the backend for more than
+// one replica. The database is the only truth (PRODUCT.md §2.6): there are no
+// in-process locks, every atomic operation is one statement or one
+// transaction that is correct under READ COMMITTED, and any number of
+// processes on one database behave as one.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/renova-auth/renova/internal/store"
+)
+
+// DB is the PostgreSQL implementation of store.Store.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Options tunes the connection pool. Zero fields take the defaults below.
+type Options struct {
+	// MaxConns is the pool size; default 16.
+	MaxConns int32
+	// StatementTimeout bounds every statement on the server side, so a
+	// stuck query frees its connection; default 5s.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds establishing one connection (dial, TLS,
+	// authentication); default 5s.
+	ConnectTimeout time.Duration
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() Options {
+	if o.MaxConns <= 0 {
+		o.MaxConns = 16
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = 5 * time.Second
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = 5 * time.Second
+	}
+	return o
+}
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// DSN) and applies pending migrations under an advisory lock, so replicas
+// starting together migrate once. Connection failures wrap
+// store.ErrUnavailable.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	cfg, err := poolConfig(url, opt.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, cfg); err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", translate(err))
+	}
+	return &DB{pool: pool}, nil
+}
+
+// poolConfig parses url and applies opt: pool size, connect timeout and the
+// per-connection statement_timeout.
+func poolConfig(url string, opt Options) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	cfg.MaxConns = opt.MaxConns
+	cfg.ConnConfig.ConnectTimeout = opt.ConnectTimeout
+	ms := max(opt.StatementTimeout.Milliseconds(), 1) // 0 would mean no limit
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(ms)
+	return cfg, nil
+}
+
+// Close closes the pool, waiting for acquired connections to be released.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database answers a query; it fails with
+// store.ErrUnavailable, and no later than ctx's deadline, when it does not.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", translate(err))
+	}
+	return nil
+}
