@@ -61,6 +61,8 @@ type Options struct {
 	Mounts      []string // default: the default mounts
 	Secret      string   // default: a fixed test secret
 	Clock       *Clock   // default: a new Clock
+	// StoreTimeout bounds store calls (default 5s); past it requests get 503.
+	StoreTimeout time.Duration
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
@@ -76,11 +78,14 @@ func Start(t testing.TB, opt Options) *Env {
 	if opt.DatabaseURL == "" {
 		opt.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "renova.db")
 	}
+	if opt.StoreTimeout == 0 {
+		opt.StoreTimeout = 5 * time.Second
+	}
 	if opt.Secret == "" {
 		opt.Secret = "test-secret-test-secret-test-secret!"
 	}
 	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: opt.DatabaseURL, Issuer: "http://renova.test",
-		Secret: opt.Secret, LogFormat: "text", StoreTimeout: 5 * time.Second, DBMaxConns: 8, Mounts: opt.Mounts}
+		Secret: opt.Secret, LogFormat: "text", StoreTimeout: opt.StoreTimeout, DBMaxConns: 8, Mounts: opt.Mounts}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

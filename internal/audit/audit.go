@@ -41,7 +41,7 @@ func New(st store.Audit, logger *slog.Logger) *Log {
 // database is far behind), the event is written synchronously rather than
 // dropped.
 func (l *Log) Record(ctx context.Context, e *store.AuditEvent) {
-	level := slog.LevelInfo
+	level := slog.LevelDebug // successes are in the store; the log shows failures
 	if e.Outcome == "failure" {
 		level = slog.LevelWarn
 	}

@@ -81,3 +81,7 @@ func forge(t *testing.T) string {
 }
 
 var apptestMeta = auth.Meta{IP: "127.0.0.1"}
+
+func formRefresh(rt string) url.Values {
+	return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
+}
