@@ -19,6 +19,7 @@ import (
 	"github.com/renova-auth/renova/internal/config"
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/server"
+	"github.com/renova-auth/renova/internal/store/postgres/pgtest"
 )
 
 // Clock is a settable clock; tests move it instead of sleeping.
@@ -155,4 +156,11 @@ func (e *Env) Post(t testing.TB, path, contentType, body string, header http.Hea
 		req.Header.Set("Content-Type", contentType)
 	}
 	return e.Do(t, req)
+}
+
+// PostgresURL returns a URL of a fresh, isolated schema on the test
+// PostgreSQL server; it skips the test locally (fails it in CI) when
+// RENOVA_TEST_DATABASE_URL is unset.
+func PostgresURL(t testing.TB) string {
+	return pgtest.FreshSchema(t, pgtest.URL(t))
 }
