@@ -82,4 +82,3 @@ func withSearchPath(tb testing.TB, base, schema string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
-
