@@ -53,7 +53,7 @@ var volatile = []struct {
 	{regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`), "<JWT>"},
 	{regexp.MustCompile(`rn_rt_[A-Za-z0-9_-]{49}`), "<REFRESH_TOKEN>"},
 	{regexp.MustCompile(`rn_ak_[0-9a-f]{48}`), "<API_KEY>"},
-	{regexp.MustCompile(`\b(ses|usr|ten|cli)_[0-9a-f]{24}\b`), "<$1_ID>"},
+	{regexp.MustCompile(`\b(ses|usr|ten|cli)_[0-9a-f]{24}\b`), "<${1}_ID>"},
 	{regexp.MustCompile(`\b[0-9a-f]{16}\b`), "<HEX16>"},
 }
 
