@@ -1,0 +1,107 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+func load(t *testing.T, args []string, env map[string]string, file string) (*Config, error) {
+	t.Helper()
+	for _, s := range settings {
+		t.Setenv(s.env, "") // empty counts as unset
+	}
+	t.Setenv("RENOVA_MOUNTS", "")
+	t.Setenv("RENOVA_CONFIG", "")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	if file != "" {
+		path := filepath.Join(t.TempDir(), "renova.json")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--config", path)
+	}
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return Load(fs)
+}
+
+// TestPrecedence: flag > environment > file > default (PRODUCT.md §5).
+func TestPrecedence(t *testing.T) {
+	file := `{"http_addr": "127.0.0.1:3000", "store_timeout": "7s", "db_max_conns": 4, "mounts": ["dialect=icredit,prefix="]}`
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		file string
+		want string
+	}{
+		{"default", nil, nil, "", "127.0.0.1:8080"},
+		{"file", nil, nil, file, "127.0.0.1:3000"},
+		{"env over file", nil, map[string]string{"RENOVA_HTTP_ADDR": "127.0.0.1:4000"}, file, "127.0.0.1:4000"},
+		{"flag over env", []string{"--http-addr", "127.0.0.1:5000"}, map[string]string{"RENOVA_HTTP_ADDR": "127.0.0.1:4000"}, file, "127.0.0.1:5000"},
+	}
+	for _, tc := range cases {
+		c, err := load(t, tc.args, tc.env, tc.file)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if c.HTTPAddr != tc.want {
+			t.Errorf("%s: HTTPAddr = %q, want %q", tc.name, c.HTTPAddr, tc.want)
+		}
+		if c.Issuer != "http://"+c.HTTPAddr {
+			t.Errorf("%s: Issuer = %q, want derived from the address", tc.name, c.Issuer)
+		}
+	}
+	c, err := load(t, nil, nil, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StoreTimeout != 7*time.Second || c.DBMaxConns != 4 || len(c.Mounts) != 1 {
+		t.Errorf("from file: timeout %v conns %d mounts %v", c.StoreTimeout, c.DBMaxConns, c.Mounts)
+	}
+	c, err = load(t, []string{"--mount", "dialect=hdi", "--mount", "dialect=icredit"}, map[string]string{"RENOVA_MOUNTS": "dialect=consinco"}, file)
+	if err != nil || len(c.Mounts) != 2 || c.Mounts[0] != "dialect=hdi" {
+		t.Errorf("mount flags over env and file = %v, %v", c.Mounts, err)
+	}
+	c, _ = load(t, nil, map[string]string{"RENOVA_MOUNTS": "dialect=consinco; dialect=hdi,prefix=/x"}, "")
+	if len(c.Mounts) != 2 || c.Mounts[1] != "dialect=hdi,prefix=/x" {
+		t.Errorf("RENOVA_MOUNTS = %v", c.Mounts)
+	}
+}
+
+// TestInvalid: bad settings fail at start with a message naming them.
+func TestInvalid(t *testing.T) {
+	cases := map[string][]string{
+		"database url":  {"--database-url", "mysql://x"},
+		"log format":    {"--log-format", "xml"},
+		"tls":           {"--tls-cert", "c.pem"},
+		"store-timeout": {"--store-timeout", "soon"},
+	}
+	for want, args := range cases {
+		_, err := load(t, args, nil, "")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%v) = %v, want an error about %s", args, err, want)
+		}
+	}
+	if _, err := load(t, nil, nil, "{not json"); err == nil {
+		t.Error("a malformed config file was accepted")
+	}
+}
+
+func TestSQLitePath(t *testing.T) {
+	for url, want := range map[string]string{"sqlite:renova.db": "renova.db", "sqlite:///var/lib/r.db": "/var/lib/r.db", "postgres://x": ""} {
+		if got := (&Config{DatabaseURL: url}).SQLitePath(); got != want {
+			t.Errorf("SQLitePath(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
