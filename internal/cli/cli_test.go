@@ -40,8 +40,8 @@ func TestAdminCommands(t *testing.T) {
 	out, _, code = run(t, db, "client", "create", "partner", "--tenant", "acme", "--api-key", "--alg", "RS256", "--json")
 	var created struct {
 		Client struct{ Alg string } `json:"client"`
-		Secret string              `json:"client_secret"`
-		APIKey string              `json:"api_key"`
+		Secret string               `json:"client_secret"`
+		APIKey string               `json:"api_key"`
 	}
 	if err := json.Unmarshal([]byte(out), &created); code != 0 || err != nil || !strings.HasPrefix(created.Secret, "rn_cs_") ||
 		!strings.HasPrefix(created.APIKey, "rn_ak_") || created.Client.Alg != "RS256" {
