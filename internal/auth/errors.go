@@ -32,6 +32,7 @@ const (
 	ReasonUnknown         = "unknown_token"
 	ReasonCredentials     = "invalid_credentials"
 	ReasonSessionMismatch = "session_mismatch"
+	ReasonThrottled       = "throttled" // too many failed logins; retry after Retry-After
 )
 
 // Error is what the core returns for anything a client should hear about.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/throttle"
 )
 
 // LoginRequest is a resource-owner password login.
@@ -32,17 +34,43 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Grant, *store.U
 	if err != nil {
 		return nil, nil, err
 	}
+	acct, ip := "acct:"+c.TenantID+":"+strings.ToLower(req.Username)+"@"+req.Meta.IP, "ip:"+req.Meta.IP
+	if err := s.throttled(acct, ip); err != nil {
+		s.metrics.Logins.WithLabelValues("throttled").Inc()
+		return nil, nil, err
+	}
 	u, err := s.checkPassword(ctx, req)
 	if err != nil {
 		s.metrics.Logins.WithLabelValues("failure").Inc()
+		if AsError(err) == badCredentials {
+			s.accountLimit.Fail(acct)
+			s.ipLimit.Fail(ip)
+		}
 		return nil, nil, err
 	}
+	s.accountLimit.Reset(acct)
 	s.metrics.Logins.WithLabelValues("success").Inc()
 	g, err := s.OpenSession(ctx, OpenRequest{Client: c, User: u, Scope: scope, Meta: req.Meta})
 	if err != nil {
 		return nil, nil, err
 	}
 	return g, u, nil
+}
+
+// throttled refuses a login while its account name (from this IP) or its
+// IP has too many recent failures. The answer is a retryable 503 with
+// Retry-After in every dialect, and says nothing about the account.
+func (s *Service) throttled(acct, ip string) error {
+	for _, l := range []struct {
+		lim *throttle.Limiter
+		key string
+	}{{s.accountLimit, acct}, {s.ipLimit, ip}} {
+		if ok, wait := l.lim.Allow(l.key); !ok {
+			return &Error{Code: TemporarilyUnavailable, Reason: ReasonThrottled, RetryAfter: wait.Round(time.Second) + time.Second,
+				Description: "too many failed logins; retry later"}
+		}
+	}
+	return nil
 }
 
 // checkPassword returns the user when the credentials are right. Unknown

@@ -18,6 +18,7 @@ import (
 	"github.com/renova-auth/renova/internal/keys"
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/throttle"
 	"github.com/renova-auth/renova/internal/token"
 )
 
@@ -39,6 +40,9 @@ type Service struct {
 	verifier *token.Verifier
 	cfg      Config
 	metrics  *Metrics
+	// Failed logins are limited per account name and client IP, and per IP.
+	accountLimit *throttle.Limiter
+	ipLimit      *throttle.Limiter
 
 	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
 }
@@ -58,7 +62,8 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 		m = NewMetrics(nil)
 	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
-	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m}
+	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
+		accountLimit: throttle.New(10, 15*time.Minute, cfg.Now), ipLimit: throttle.New(200, 15*time.Minute, cfg.Now)}
 }
 
 // Store exposes the store for admin surfaces (CLI, bootstrap).

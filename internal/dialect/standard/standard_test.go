@@ -258,3 +258,30 @@ func TestStandardFlows(t *testing.T) {
 		t.Errorf("discovery = %v; want the token endpoint and no authorization endpoint (not implemented)", meta)
 	}
 }
+
+// TestLoginThrottle: after 10 failed logins of one account from one IP,
+// further attempts (even with the right password) get a retryable 503 until
+// the window passes; other accounts are unaffected.
+func TestLoginThrottle(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	try := func(user, pw string) (*apptest.Response, tokenResp) {
+		r := post(t, env, "/oauth2/token", url.Values{"grant_type": {"password"}, "username": {user}, "password": {pw}}, true)
+		return r, decode(t, r)
+	}
+	for i := range 10 {
+		if r, v := try(env.Creds.AdminLogin, "wrong"); r.Status != 400 || v.Error != "invalid_grant" {
+			t.Fatalf("failure %d = %d %+v", i, r.Status, v)
+		}
+	}
+	r, v := try(env.Creds.AdminLogin, env.Creds.AdminPass)
+	if r.Status != 503 || v.Reason != "throttled" || r.Header.Get("Retry-After") == "" {
+		t.Errorf("11th attempt = %d %+v (Retry-After %q); want 503 throttled", r.Status, v, r.Header.Get("Retry-After"))
+	}
+	if r, _ := try("someone-else", "x"); r.Status != 400 {
+		t.Errorf("another account while admin is throttled = %d, want the usual 400", r.Status)
+	}
+	env.Clock.Advance(15 * time.Minute)
+	if r, v := try(env.Creds.AdminLogin, env.Creds.AdminPass); r.Status != 200 {
+		t.Errorf("after the window = %d %+v, want 200", r.Status, v)
+	}
+}
