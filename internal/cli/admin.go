@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/server"
 	"github.com/renova-auth/renova/internal/store"
 )
@@ -84,7 +85,11 @@ func userCmd() *cobra.Command {
 			}
 			f := cmd.Flags()
 			pw, _ := f.GetString("password")
-			generated := pw == ""
+			imported, _ := f.GetString("password-hash")
+			if imported != "" && pw != "" {
+				return fmt.Errorf("--password and --password-hash go alone")
+			}
+			generated := pw == "" && imported == ""
 			if generated {
 				pw = strings.ReplaceAll(rand.Text(), "=", "")[:20]
 			}
@@ -95,6 +100,12 @@ func userCmd() *cobra.Command {
 			u.Code, _ = f.GetString("code")
 			u.PermissionRole, _ = f.GetString("permission-role")
 			u.External, _ = f.GetBool("external")
+			if imported != "" {
+				if err := password.CheckImported(imported); err != nil {
+					return err
+				}
+				u.PasswordHash = imported
+			}
 			if err := app.Svc.NewUser(cmd.Context(), u, pw); err != nil {
 				return err
 			}
@@ -104,6 +115,7 @@ func userCmd() *cobra.Command {
 			return printUsers(cmd, []*store.User{u})
 		})}
 	create.Flags().String("password", "", "password (default: generated and shown once)")
+	create.Flags().String("password-hash", "", "import a legacy bcrypt ($2a$/$2b$/$2y$) or argon2id hash; re-hashed with argon2id at the next login")
 	create.Flags().String("email", "", "e-mail address")
 	create.Flags().String("name", "", "display name")
 	create.Flags().StringSlice("roles", nil, "roles")

@@ -136,3 +136,18 @@ func (h *Hasher) verifyArgon(encoded, pw string) (Params, bool) {
 	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return p, subtle.ConstantTimeCompare(got, want) == 1
 }
+
+// CheckImported validates a hash imported from a legacy system: a bcrypt
+// hash ($2a$, $2b$, $2y$) or an argon2id PHC string.
+func CheckImported(encoded string) error {
+	if strings.HasPrefix(encoded, "$2") {
+		if _, err := bcrypt.Cost([]byte(encoded)); err != nil {
+			return fmt.Errorf("not a valid bcrypt hash: %w", err)
+		}
+		return nil
+	}
+	if strings.HasPrefix(encoded, "$argon2id$") && strings.Count(encoded, "$") == 5 {
+		return nil
+	}
+	return errors.New("unsupported password hash: want bcrypt ($2a$, $2b$, $2y$) or argon2id")
+}

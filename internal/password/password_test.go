@@ -74,3 +74,19 @@ func BenchmarkDefault(b *testing.B) {
 		h.Verify(context.Background(), enc, "pw")
 	}
 }
+
+func TestCheckImported(t *testing.T) {
+	legacy, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	good := []string{string(legacy), "$argon2id$v=19$m=64,t=1,p=1$AAAA$AAAA"}
+	bad := []string{"", "plain", "$2b$xx", "$1$md5$abc", "{SHA}abc"}
+	for _, h := range good {
+		if err := CheckImported(h); err != nil {
+			t.Errorf("CheckImported(%q) = %v", h, err)
+		}
+	}
+	for _, h := range bad {
+		if CheckImported(h) == nil {
+			t.Errorf("CheckImported(%q) accepted", h)
+		}
+	}
+}

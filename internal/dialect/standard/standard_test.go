@@ -13,6 +13,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/store"
@@ -283,5 +284,27 @@ func TestLoginThrottle(t *testing.T) {
 	env.Clock.Advance(15 * time.Minute)
 	if r, v := try(env.Creds.AdminLogin, env.Creds.AdminPass); r.Status != 200 {
 		t.Errorf("after the window = %d %+v, want 200", r.Status, v)
+	}
+}
+
+// TestBcryptImportRehashed: a user imported with a legacy bcrypt hash logs
+// in and leaves with an argon2id hash.
+func TestBcryptImportRehashed(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	legacy, _ := bcrypt.GenerateFromPassword([]byte("legacy-password"), bcrypt.MinCost)
+	u := &store.User{TenantID: tenantID(t, env), Login: "old", PasswordHash: string(legacy)}
+	if err := env.App.Svc.NewUser(context.Background(), u, ""); err != nil {
+		t.Fatal(err)
+	}
+	r := post(t, env, "/oauth2/token", url.Values{"grant_type": {"password"}, "username": {"old"}, "password": {"legacy-password"}}, true)
+	if r.Status != 200 {
+		t.Fatalf("login with a bcrypt hash = %d %s", r.Status, r.Body)
+	}
+	got, err := env.App.Store.GetUser(context.Background(), u.ID)
+	if err != nil || !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
+		t.Errorf("hash after login = %.12q, %v; want argon2id", got.PasswordHash, err)
+	}
+	if r := post(t, env, "/oauth2/token", url.Values{"grant_type": {"password"}, "username": {"old"}, "password": {"legacy-password"}}, true); r.Status != 200 {
+		t.Errorf("second login (argon2id now) = %d", r.Status)
 	}
 }
