@@ -39,6 +39,9 @@ func (s *Surface) introspect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if c.Public {
+		return &auth.Error{Code: auth.InvalidClient, Description: "introspection requires a confidential client"}
+	}
 	if err := require(form, "token"); err != nil {
 		return err
 	}
