@@ -65,6 +65,9 @@ func TestAdminCommands(t *testing.T) {
 	if _, errs, code := run(t, db, "sessions", "revoke", "ses_nope"); code == 0 || !strings.Contains(errs, "not found") {
 		t.Errorf("sessions revoke unknown = %d %s", code, errs)
 	}
+	if out, _, code := run(t, db, "sessions", "revoke", "--user", "bob", "--tenant", "acme"); code != 0 || !strings.Contains(out, "revoked 0 session(s) of bob") {
+		t.Errorf("sessions revoke --user = %d %s", code, out)
+	}
 	if _, errs, code := run(t, db, "user", "list", "--tenant", "ghost"); code == 0 || !strings.Contains(errs, `tenant "ghost"`) {
 		t.Errorf("user list for an unknown tenant = %d %s", code, errs)
 	}

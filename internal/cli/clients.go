@@ -190,14 +190,32 @@ func sessionsCmd() *cobra.Command {
 	list.Flags().String("user-id", "", "only this user's sessions")
 	list.Flags().String("client", "", "only this client's sessions")
 	list.Flags().Bool("active", false, "only live sessions")
-	revoke := &cobra.Command{Use: "revoke SESSION_ID", Short: "revoke a session (every refresh token of its family)", Args: cobra.ExactArgs(1),
+	revoke := &cobra.Command{Use: "revoke [SESSION_ID]", Short: "revoke a session, or with --user every session of a user (log out everywhere)", Args: cobra.MaximumNArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			login, _ := cmd.Flags().GetString("user")
+			if (login == "") == (len(args) == 0) {
+				return fmt.Errorf("give a SESSION_ID or --user LOGIN")
+			}
+			if login != "" {
+				u, err := userOf(cmd, app, login)
+				if err != nil {
+					return err
+				}
+				n, err := app.Svc.RevokeUser(cmd.Context(), u.ID, "", "logout_everywhere", auth.Meta{})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "revoked %d session(s) of %s\n", n, u.Login)
+				return nil
+			}
 			if err := app.Store.RevokeSession(cmd.Context(), args[0], "admin", time.Now()); err != nil {
 				return fmt.Errorf("revoke %s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
 			return nil
 		})}
+	revoke.Flags().String("user", "", "revoke every session of this user (login or e-mail)")
+	revoke.Flags().String("tenant", "demo", "tenant slug, with --user")
 	cmd.AddCommand(list, revoke)
 	return cmd
 }
