@@ -32,6 +32,19 @@ type Grant struct {
 // ExpiresIn is the access token's lifetime in whole seconds.
 func (g *Grant) ExpiresIn() int64 { return int64(g.ExpiresAt.Sub(g.IssuedAt) / time.Second) }
 
+// grant is mint, or, with noAccess, the same Grant without an access token.
+func (s *Service) grant(ctx context.Context, c *store.Client, sub, scope string, sess *store.Session, noAccess bool) (*Grant, error) {
+	if !noAccess {
+		return s.mint(ctx, c, sub, scope, sess)
+	}
+	ten, err := s.tenant(ctx, c.TenantID)
+	if err != nil {
+		return nil, storeErr("load tenant", err)
+	}
+	now := s.cfg.Now()
+	return &Grant{TokenType: "Bearer", IssuedAt: now, ExpiresAt: now, Scope: scope, Session: sess, Client: c, Tenant: ten}, nil
+}
+
 // mint signs an access token for subject sub in session sess (nil for
 // client_credentials) and fills a Grant.
 func (s *Service) mint(ctx context.Context, c *store.Client, sub, scope string, sess *store.Session) (*Grant, error) {

@@ -132,6 +132,8 @@ type OpenRequest struct {
 	// client's idle timeout.
 	FirstIdle time.Duration
 	Meta      Meta
+	// NoAccessToken skips minting the access token (see RefreshRequest).
+	NoAccessToken bool
 }
 
 // OpenSession creates a session with its first refresh token and mints the
@@ -163,7 +165,7 @@ func (s *Service) OpenSession(ctx context.Context, req OpenRequest) (*Grant, err
 	}
 	s.record(ctx, &store.AuditEvent{Action: "login", Outcome: "success", TenantID: u.TenantID, Actor: u.ID,
 		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, req.Meta)
-	g, err := s.mint(ctx, c, u.ID, req.Scope, sess)
+	g, err := s.grant(ctx, c, u.ID, req.Scope, sess, req.NoAccessToken)
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
 	}

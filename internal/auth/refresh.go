@@ -27,6 +27,9 @@ type RefreshRequest struct {
 	// NoGrace turns the grace window off for this call: any repeat is
 	// reuse (HDI's single-use codeToken, RFC 6749 §4.1.2).
 	NoGrace bool
+	// NoAccessToken skips minting the access token, for surfaces that
+	// issue their own (HDI mints an RS256 JWT of its own shape).
+	NoAccessToken bool
 }
 
 // claimAttempts bounds the retries when a token looked claimable yet was
@@ -171,7 +174,7 @@ func (s *Service) reuse(ctx context.Context, req RefreshRequest, sess *store.Ses
 func (s *Service) finish(ctx context.Context, req RefreshRequest, sess *store.Session, next secret.Token, outcome string) (*Grant, error) {
 	s.metrics.Refresh.WithLabelValues(outcome).Inc()
 	scope := narrow(req.Scope, sess.Scope)
-	g, err := s.mint(ctx, req.Client, sess.UserID, scope, sess)
+	g, err := s.grant(ctx, req.Client, sess.UserID, scope, sess, req.NoAccessToken)
 	if err != nil {
 		return nil, fmt.Errorf("refresh: %w", err)
 	}

@@ -94,12 +94,13 @@ func (s *Service) live(sess *store.Session) bool {
 }
 
 // Authenticate verifies a bearer access token for the user-facing endpoints
-// (logout, profile, password change) and checks that its session is still
-// live, so a revoked session stops working at once there.
-func (s *Service) Authenticate(ctx context.Context, bearer string) (*token.Claims, *store.Session, error) {
+// (logout, profile, password change) of client c: the token must have been
+// issued to c, and its session must still be live, so a revoked session
+// stops working at once there and another client's token never works.
+func (s *Service) Authenticate(ctx context.Context, c *store.Client, bearer string) (*token.Claims, *store.Session, error) {
 	bad := &Error{Code: InvalidToken, Description: "the access token is invalid or expired"}
 	var claims token.Claims
-	if err := s.verifier.Parse(bearer, &claims, token.Options{}); err != nil || claims.SessionID == "" {
+	if err := s.verifier.Parse(bearer, &claims, token.Options{}); err != nil || claims.SessionID == "" || claims.ClientID != c.ID {
 		return nil, nil, bad
 	}
 	ctx, cancel := s.withTimeout(ctx)
@@ -111,7 +112,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*token.Claim
 	if err != nil {
 		return nil, nil, storeErr("load session", err)
 	}
-	if !s.live(sess) {
+	if !s.live(sess) || sess.ClientID != c.ID {
 		return nil, nil, bad
 	}
 	return &claims, sess, nil

@@ -128,14 +128,19 @@ func (s *Service) TenantBySlug(ctx context.Context, slug string) (*store.Tenant,
 	return t, nil
 }
 
-// ExternalUser finds the user with login in the tenant, creating an
-// external, password-less user when there is none (HDI identifies end users
-// by a partner-supplied id such as a broker's CPF).
+// ExternalUser finds the external user with login in the tenant, creating
+// a password-less one when there is none (HDI identifies end users by a
+// partner-supplied id such as a broker's CPF). A local account of that name
+// is refused like bad credentials: a partner may name its own users, never
+// the tenant's administrators.
 func (s *Service) ExternalUser(ctx context.Context, tenantID, login string) (*store.User, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	u, err := s.st.UserByLogin(ctx, tenantID, login)
 	if err == nil {
+		if !u.External {
+			return nil, badCredentials
+		}
 		return u, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {

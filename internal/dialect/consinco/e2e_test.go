@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/store"
 )
@@ -53,7 +54,7 @@ func TestLoginRefreshReuse(t *testing.T) {
 	if status, body = refresh(second); status != http.StatusUnauthorized || body["reason"] != auth.ReasonSessionRevoked {
 		t.Errorf("refresh(second) after reuse = %d %v, want 401 invalid_grant (session_revoked)", status, body)
 	}
-	if _, _, err := f.env.App.Svc.Authenticate(ctx, access); err == nil {
+	if _, _, err := f.env.App.Svc.Authenticate(ctx, mustClient(t, f.env, "consinco-client"), access); err == nil {
 		t.Errorf("Authenticate(access token of the revoked session) = nil error, want the session refused")
 	}
 	sessions, err := f.env.App.Store.ListSessions(ctx, store.SessionFilter{UserID: f.user.ID})
@@ -109,4 +110,14 @@ func TestLoginCompany(t *testing.T) {
 			t.Errorf("login(%s) body = %s, want the same as every other refusal: %s", tc.name, resp.Body, denied)
 		}
 	}
+}
+
+// mustClient reads a client record for calls into the core.
+func mustClient(t *testing.T, env *apptest.Env, id string) *store.Client {
+	t.Helper()
+	c, err := env.App.Store.GetClient(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/store"
 )
@@ -18,7 +19,7 @@ func TestRefreshExpiredAccessToken(t *testing.T) {
 	first := login(t, env)
 	env.Clock.Advance(16 * time.Minute)
 	ctx := context.Background()
-	if _, _, err := env.App.Svc.Authenticate(ctx, first.AccessToken); err == nil {
+	if _, _, err := env.App.Svc.Authenticate(ctx, mustClient(t, env, "formulacerta-client"), first.AccessToken); err == nil {
 		t.Fatal("Authenticate(old access token) after 16 min succeeded, want expired")
 	}
 	resp, got := refresh(t, env, first.AccessToken, first.RefreshAccessToken)
@@ -34,7 +35,7 @@ func TestRefreshExpiredAccessToken(t *testing.T) {
 	if want := env.Clock.Now().Add(15 * time.Minute).Format("2006-01-02T15:04:05-07:00"); got.Expires != want {
 		t.Errorf("Expires = %q, want %q", got.Expires, want)
 	}
-	c, _, err := env.App.Svc.Authenticate(ctx, got.AccessToken)
+	c, _, err := env.App.Svc.Authenticate(ctx, mustClient(t, env, "formulacerta-client"), got.AccessToken)
 	if err != nil {
 		t.Fatalf("Authenticate(new access token) = %v", err)
 	}
@@ -96,7 +97,7 @@ func TestRefreshReuse(t *testing.T) {
 	if resp.Status != http.StatusUnauthorized || got.ErrorCode != 6 {
 		t.Errorf("successor after reuse = %d %s, want 401 ErrorCode 6 (session revoked)", resp.Status, resp.Body)
 	}
-	if _, _, err := env.App.Svc.Authenticate(context.Background(), next.AccessToken); err == nil {
+	if _, _, err := env.App.Svc.Authenticate(context.Background(), mustClient(t, env, "formulacerta-client"), next.AccessToken); err == nil {
 		t.Errorf("Authenticate(successor's access token) after reuse succeeded, want the session revoked")
 	}
 }
@@ -145,4 +146,14 @@ func TestRefreshOtherClient(t *testing.T) {
 	if resp.Status != http.StatusUnauthorized || got.ErrorCode != 3 {
 		t.Errorf("refreshtoken(icredit pair) = %d %s, want 401 ErrorCode 3", resp.Status, resp.Body)
 	}
+}
+
+// mustClient reads a client record for calls into the core.
+func mustClient(t *testing.T, env *apptest.Env, id string) *store.Client {
+	t.Helper()
+	c, err := env.App.Store.GetClient(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

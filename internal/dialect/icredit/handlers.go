@@ -126,7 +126,7 @@ func (s *Surface) session(r *http.Request) (*store.Session, error) {
 		bad.Description = "missing bearer access token in the Authorization header"
 		return nil, bad
 	}
-	_, sess, err := s.svc.Authenticate(r.Context(), tok)
+	_, sess, err := s.svc.Authenticate(r.Context(), s.b.Client, tok)
 	if err != nil {
 		return nil, err
 	}

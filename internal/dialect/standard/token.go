@@ -3,6 +3,7 @@ package standard
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -58,10 +59,24 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// client authenticates the caller by client_secret_basic,
-// client_secret_post or none (RFC 6749 §2.3); using two methods at once is
-// invalid_request.
+// client authenticates the caller and refuses clients that belong to a
+// vendor dialect or hold a partner API key: their tokens must only be
+// redeemed through their own surface, with its own checks (HDI's API key,
+// renewal window and user binding).
 func (s *Surface) client(r *http.Request, form url.Values) (*store.Client, error) {
+	c, err := s.authenticate(r, form)
+	if err != nil {
+		return nil, err
+	}
+	if c.APIKeyHash != "" || (len(c.Dialects) > 0 && !slices.Contains(c.Dialects, "standard")) {
+		return nil, &auth.Error{Code: auth.InvalidClient, Description: "this client is bound to a vendor dialect; use its own endpoints"}
+	}
+	return c, nil
+}
+
+// authenticate checks client_secret_basic, client_secret_post or none
+// (RFC 6749 §2.3); using two methods at once is invalid_request.
+func (s *Surface) authenticate(r *http.Request, form url.Values) (*store.Client, error) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		if form.Has("client_secret") || (form.Has("client_id") && form.Get("client_id") != unescape(id)) {
