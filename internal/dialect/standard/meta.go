@@ -5,23 +5,34 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
+	"github.com/renova-auth/renova/internal/store"
 )
+
+// tokenForm decodes the form of revoke and introspect: an authenticated
+// client and the token parameter.
+func (s *Surface) tokenForm(r *http.Request) (*store.Client, string, error) {
+	form, err := httpx.Form(r)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := s.client(r, form)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := require(form, "token"); err != nil {
+		return nil, "", err
+	}
+	return c, form.Get("token"), nil
+}
 
 // revoke serves RFC 7009: always 200 for an authenticated client, whether
 // or not the token was known.
 func (s *Surface) revoke(w http.ResponseWriter, r *http.Request) error {
-	form, err := httpx.Form(r)
+	c, tok, err := s.tokenForm(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.client(r, form)
-	if err != nil {
-		return err
-	}
-	if err := require(form, "token"); err != nil {
-		return err
-	}
-	if err := s.svc.Revoke(r.Context(), c, form.Get("token"), httpx.Meta(r)); err != nil {
+	if err := s.svc.Revoke(r.Context(), c, tok, httpx.Meta(r)); err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -31,21 +42,14 @@ func (s *Surface) revoke(w http.ResponseWriter, r *http.Request) error {
 
 // introspect serves RFC 7662 to authenticated clients.
 func (s *Surface) introspect(w http.ResponseWriter, r *http.Request) error {
-	form, err := httpx.Form(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.client(r, form)
+	c, tok, err := s.tokenForm(r)
 	if err != nil {
 		return err
 	}
 	if c.Public {
 		return &auth.Error{Code: auth.InvalidClient, Description: "introspection requires a confidential client"}
 	}
-	if err := require(form, "token"); err != nil {
-		return err
-	}
-	in, err := s.svc.Introspect(r.Context(), c, form.Get("token"))
+	in, err := s.svc.Introspect(r.Context(), c, tok)
 	if err != nil {
 		return err
 	}
