@@ -2,7 +2,9 @@ package standard_test
 
 import (
 	"context"
+	"io"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -200,4 +202,44 @@ func state(t *testing.T, env *apptest.Env, rt string) *store.RefreshState {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestOutcomesAuditedAndCounted: every rotation outcome is an audit event
+// and a metric, so theft is visible (PRODUCT.md §2).
+func TestOutcomesAuditedAndCounted(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	first := login(t, env)
+	_, second := refresh(t, env, first.RefreshToken) // rotated
+	refresh(t, env, first.RefreshToken)              // grace_replay
+	env.Clock.Advance(11 * time.Second)
+	refresh(t, env, first.RefreshToken)  // reused
+	refresh(t, env, second.RefreshToken) // session_revoked
+	env.App.Audit.Flush()
+	sid := state(t, env, first.RefreshToken).Session.ID
+	events, err := env.App.Store.ListAudit(context.Background(), store.AuditFilter{SessionID: sid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Action+":"+e.Reason)
+		if e.IP == "" || e.TraceID == "" {
+			t.Errorf("event %s lacks IP or trace id: %+v", e.Action, e)
+		}
+	}
+	want := "refresh.rejected:session_revoked refresh.reuse:reused refresh.grace_replay: refresh.rotated: login:"
+	if strings.Join(got, " ") != want {
+		t.Errorf("audit trail (newest first) = %v\nwant %s", got, want)
+	}
+	resp, err := env.HTTP.Get(env.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, outcome := range []string{"rotated", "grace_replay", "reused", "session_revoked"} {
+		if !strings.Contains(string(body), `renova_refresh_total{outcome="`+outcome+`"} 1`) {
+			t.Errorf("/metrics lacks renova_refresh_total{outcome=%q} 1", outcome)
+		}
+	}
 }
