@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/storetest"
 )
 
 // TestRotateAcrossReplicas races one token through two pools, as two
@@ -186,31 +187,10 @@ func TestCreateUserSeqConcurrent(t *testing.T) {
 	}
 }
 
-// BenchmarkRotate rotates chains in parallel, each goroutine walking its
-// own session, and reports rotations per second. Parallelism 8 (16
-// goroutines on 2 cores, the pool's size) keeps the server busy while
-// commits wait for the WAL flush.
+// BenchmarkRotate runs the shared rotation benchmark (storetest.BenchRotate)
+// on PostgreSQL, beside SQLite's in internal/store/sqlite.
 func BenchmarkRotate(b *testing.B) {
 	db, _ := openFresh(b, Options{})
 	defer db.Close()
-	c := fixture(b, db)
-	var sessions atomic.Int64
-	b.SetParallelism(8)
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		id := fmt.Sprint("ses", sessions.Add(1))
-		h := session(b, db, c, id, time.Now().UTC())
-		for i := 0; pb.Next(); i++ {
-			now := time.Now().UTC()
-			next := digest(fmt.Sprint(id, "/", i+2))
-			if _, err := db.Rotate(context.Background(), store.RotateParams{Hash: h, ClientID: c.ID,
-				Now: now, IdleUntil: now.Add(time.Hour), NextHash: next}); err != nil {
-				b.Errorf("Rotate = %v", err)
-				return
-			}
-			h = next
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "rotations/s")
+	storetest.BenchRotate(b, db)
 }

@@ -128,7 +128,7 @@ func (db *DB) CreateClient(ctx context.Context, c *store.Client) error {
 
 // GetClient reads a client by id.
 func (db *DB) GetClient(ctx context.Context, id string) (*store.Client, error) {
-	return scanClient(db.r.QueryRowContext(ctx, "SELECT "+clientCols+" FROM clients WHERE id = ?", id))
+	return scanClient(db.rs.row(ctx, "SELECT "+clientCols+" FROM clients WHERE id = ?", id))
 }
 
 // ListClients lists a tenant's clients (all clients when tenantID is empty).

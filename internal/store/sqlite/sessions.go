@@ -37,6 +37,29 @@ func insertToken(ctx context.Context, tx *sql.Tx, t *store.RefreshToken) error {
 	return translate(err)
 }
 
+// The three statements of a rotation, prepared once on the writer.
+const (
+	claimSQL = `UPDATE refresh_tokens SET used_at = ?
+		WHERE hash = ? AND used_at IS NULL AND EXISTS (
+			SELECT 1 FROM sessions s WHERE s.id = refresh_tokens.session_id AND s.client_id = ?
+			AND s.revoked_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?)
+		RETURNING session_id, generation`
+	touchSQL = `UPDATE sessions SET generation = ?, last_used_at = ?,
+		idle_expires_at = min(?, expires_at) WHERE id = ? RETURNING ` + sessionCols
+	insertTokenSQL = "INSERT INTO refresh_tokens(" + tokenCols + ") VALUES (?,?,?,?,?,?)"
+)
+
+// readerQueries are the read pool's prepared queries: the refresh path.
+var readerQueries = []string{
+	"SELECT " + tokenCols + " FROM refresh_tokens WHERE hash = ?",
+	"SELECT " + sessionCols + " FROM sessions WHERE id = ?",
+	"SELECT " + tokenCols + " FROM refresh_tokens WHERE parent_hash = ?",
+	"SELECT " + clientCols + " FROM clients WHERE id = ?",
+}
+
+// writerQueries are the writer's prepared queries: a rotation.
+var writerQueries = []string{claimSQL, touchSQL, insertTokenSQL}
+
 // Rotate claims the token and stores its successor in one IMMEDIATE
 // transaction on the single writer connection, so concurrent presentations
 // of one token queue here and exactly one of them claims it.
@@ -49,26 +72,31 @@ func (db *DB) Rotate(ctx context.Context, p store.RotateParams) (*store.Session,
 	now := micro(p.Now)
 	var sessionID string
 	var gen int64
-	err = tx.QueryRowContext(ctx, `UPDATE refresh_tokens SET used_at = ?
-		WHERE hash = ? AND used_at IS NULL AND EXISTS (
-			SELECT 1 FROM sessions s WHERE s.id = refresh_tokens.session_id AND s.client_id = ?
-			AND s.revoked_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?)
-		RETURNING session_id, generation`, now, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
+	claim, err := db.ws.in(ctx, tx, claimSQL)
+	if err != nil {
+		return nil, err
+	}
+	err = claim.QueryRowContext(ctx, now, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotClaimed
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	s, err := scanSession(tx.QueryRowContext(ctx, `UPDATE sessions SET generation = ?, last_used_at = ?,
-		idle_expires_at = min(?, expires_at) WHERE id = ? RETURNING `+sessionCols,
-		gen+1, now, micro(p.IdleUntil), sessionID))
+	touch, err := db.ws.in(ctx, tx, touchSQL)
 	if err != nil {
 		return nil, err
 	}
-	next := &store.RefreshToken{Hash: p.NextHash, SessionID: sessionID, ParentHash: p.Hash, Generation: gen + 1, CreatedAt: p.Now}
-	if err := insertToken(ctx, tx, next); err != nil {
+	s, err := scanSession(touch.QueryRowContext(ctx, gen+1, now, micro(p.IdleUntil), sessionID))
+	if err != nil {
 		return nil, err
+	}
+	ins, err := db.ws.in(ctx, tx, insertTokenSQL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ins.ExecContext(ctx, p.NextHash, sessionID, p.Hash, gen+1, now, nil); err != nil {
+		return nil, translate(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, translate(err)
@@ -83,16 +111,23 @@ func (db *DB) RefreshState(ctx context.Context, hash []byte) (*store.RefreshStat
 		return nil, translate(err)
 	}
 	defer tx.Rollback()
-	tok, err := scanToken(tx.QueryRowContext(ctx, "SELECT "+tokenCols+" FROM refresh_tokens WHERE hash = ?", hash))
+	q := func(query string, args ...any) scanner {
+		st, err := db.rs.in(ctx, tx, query)
+		if err != nil {
+			return errRow{err}
+		}
+		return st.QueryRowContext(ctx, args...)
+	}
+	tok, err := scanToken(q("SELECT "+tokenCols+" FROM refresh_tokens WHERE hash = ?", hash))
 	if err != nil {
 		return nil, err
 	}
-	s, err := scanSession(tx.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", tok.SessionID))
+	s, err := scanSession(q("SELECT "+sessionCols+" FROM sessions WHERE id = ?", tok.SessionID))
 	if err != nil {
 		return nil, err
 	}
 	st := &store.RefreshState{Token: tok, Session: s}
-	child, err := scanToken(tx.QueryRowContext(ctx, "SELECT "+tokenCols+" FROM refresh_tokens WHERE parent_hash = ?", hash))
+	child, err := scanToken(q("SELECT "+tokenCols+" FROM refresh_tokens WHERE parent_hash = ?", hash))
 	switch {
 	case err == nil:
 		st.Child = child
@@ -104,7 +139,7 @@ func (db *DB) RefreshState(ctx context.Context, hash []byte) (*store.RefreshStat
 
 // GetSession reads a session by id.
 func (db *DB) GetSession(ctx context.Context, id string) (*store.Session, error) {
-	return scanSession(db.r.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", id))
+	return scanSession(db.rs.row(ctx, "SELECT "+sessionCols+" FROM sessions WHERE id = ?", id))
 }
 
 // ListSessions lists the sessions matching f, newest first.

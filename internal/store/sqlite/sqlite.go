@@ -25,8 +25,10 @@ var migrations embed.FS
 
 // DB is the SQLite implementation of store.Store.
 type DB struct {
-	w *sql.DB // exactly one connection: SQLite has one writer anyway
-	r *sql.DB // read pool
+	w  *sql.DB // exactly one connection: SQLite has one writer anyway
+	r  *sql.DB // read pool
+	ws *stmts  // prepared statements of the writer
+	rs *stmts  // prepared statements of the read pool
 }
 
 var _ store.Store = (*DB)(nil)
@@ -72,12 +74,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	db.r = r
+	if db.ws, err = prepare(ctx, w, writerQueries); err == nil {
+		db.rs, err = prepare(ctx, r, readerQueries)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.ws.close(), db.rs.close(), db.r.Close(), db.w.Close())
 }
 
 // Ping reports whether the database file answers a query.

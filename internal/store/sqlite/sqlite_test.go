@@ -41,3 +41,14 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Errorf("TenantBySlug after reopen = %v", err)
 	}
 }
+
+// BenchmarkRotate measures the store's atomic rotation alone: parallel
+// workers, each rotating its own session's chain.
+func BenchmarkRotate(b *testing.B) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	storetest.BenchRotate(b, db)
+}
