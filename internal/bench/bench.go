@@ -1,0 +1,185 @@
+// Package bench is the load generator behind `renova bench` (issue 8). It
+// drives a renova over loopback HTTP, either one it starts in process on a
+// fresh SQLite file or PostgreSQL schema (embedded mode) or a running one
+// (--url), through one of the scenarios below, and reports req/s, latency
+// percentiles and errors by status and reason, each figure beside the
+// floor: the least a refresh endpoint can do on the same machine in the
+// same run (package floor). After every run it checks the invariants of
+// PRODUCT.md §2 against the store: one live refresh token per session,
+// zero 5xx, zero reuse detections that were not real reuse, and, for
+// contention, exactly one successor per trial.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/renova-auth/renova/internal/password"
+)
+
+// Scenarios are the load shapes `renova bench --scenario` knows.
+var Scenarios = []string{"refresh", "contention", "login", "client-credentials", "introspect", "jwks"}
+
+// Config is one bench run. Zero fields take the defaults of withDefaults.
+type Config struct {
+	Scenario string // one of Scenarios; default refresh
+	Surface  string // standard (default) or a dialect: the refresh call of that surface
+
+	URL          string // a running renova; empty starts one in process
+	ClientID     string // --url mode: the client to use
+	ClientSecret string // --url mode: its secret (empty for a public client)
+	Users        []User // --url mode: who logs in
+	Tenant       string // --url mode: tenant slug, for dialects that name it
+	APIKey       string // --url mode: partner API key (HDI)
+	AppCode      string // --url mode: application code (HDI)
+	Prefix       string // --url mode: the surface's mount prefix (default /<surface>)
+
+	DatabaseURL  string          // embedded: "" (temporary SQLite) or postgres://... (a fresh schema is made and dropped)
+	Secret       string          // embedded: RENOVA_SECRET; generated for the run when empty
+	DBMaxConns   int             // embedded PostgreSQL pool size (renova's default 16)
+	LoginSlots   int             // embedded: password hashes at once (0 = number of CPUs, renova's default)
+	StoreTimeout time.Duration   // embedded: renova's --store-timeout (default 3s)
+	DebugAddr    string          // embedded: serve pprof here (off when empty)
+	TempDir      string          // embedded: where the SQLite files go (default os.TempDir)
+	Password     password.Params // embedded: argon2id cost; zero means production's (tests pass a cheap one)
+
+	Duration    time.Duration // bound on each measured phase; default 10s
+	Requests    int64         // bound on requests per phase; 0 means none
+	Connections int           // concurrent workers (and keep-alive connections); default 64
+	Sessions    int           // refresh: sessions logged in first; default Connections
+	UserCount   int           // embedded: users the bench creates; default 8
+	Contenders  int           // contention: concurrent presentations of one token; default 20
+	Trials      int           // contention: how many tokens; default 100
+	LoginLoad   int           // refresh: logins kept in flight beside the refresh workers in a second phase
+	Floor       bool          // measure the floor first, in process, on the same kind of database
+
+	Logger   *slog.Logger // the embedded server's log (default: warnings to stderr)
+	Progress io.Writer    // live progress line; nil for none
+}
+
+// withDefaults fills the zero fields of c.
+func (c Config) withDefaults() Config {
+	if c.Scenario == "" {
+		c.Scenario = "refresh"
+	}
+	if c.Surface == "" {
+		c.Surface = "standard"
+	}
+	if c.Duration <= 0 {
+		c.Duration = 10 * time.Second
+	}
+	if c.Connections <= 0 {
+		c.Connections = 64
+	}
+	if c.Sessions <= 0 {
+		c.Sessions = c.Connections
+	}
+	if c.UserCount <= 0 {
+		c.UserCount = 8
+	}
+	if c.Contenders <= 0 {
+		c.Contenders = 20
+	}
+	if c.Trials <= 0 {
+		c.Trials = 100
+	}
+	if c.DBMaxConns <= 0 {
+		c.DBMaxConns = 16
+	}
+	if c.StoreTimeout <= 0 {
+		c.StoreTimeout = 3 * time.Second
+	}
+	return c
+}
+
+// validate refuses a run that cannot mean anything.
+func (c Config) validate() (*Surface, error) {
+	if !slices.Contains(Scenarios, c.Scenario) {
+		return nil, fmt.Errorf("unknown scenario %q (want one of %v)", c.Scenario, Scenarios)
+	}
+	s, err := Lookup(c.Surface)
+	if err != nil {
+		return nil, err
+	}
+	if c.Surface != "standard" && !slices.Contains([]string{"refresh", "contention", "login"}, c.Scenario) {
+		return nil, fmt.Errorf("scenario %s exists on the standard surface only", c.Scenario)
+	}
+	if c.Floor && c.Scenario != "refresh" {
+		return nil, errors.New("--floor goes with the refresh scenario (the floor only rotates)")
+	}
+	if c.LoginLoad > 0 && c.Scenario != "refresh" {
+		return nil, errors.New("--login-load goes with the refresh scenario")
+	}
+	return s, nil
+}
+
+// Run carries out one bench run and returns its report. The error is for
+// a run that could not take place (bad flags, no database); a run that
+// took place but broke an invariant returns a report whose OK is false.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg = cfg.withDefaults()
+	surface, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(cfg)
+	if cfg.Floor {
+		if err := runFloor(ctx, cfg, rep); err != nil {
+			return nil, fmt.Errorf("floor: %w", err)
+		}
+	}
+	var t *Target
+	if cfg.URL != "" {
+		t, err = remote(&cfg)
+	} else {
+		t, err = embed(ctx, &cfg, surface)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	rep.Backend, rep.Target = t.Backend, remoteURL(t.URL)
+	r := &run{cfg: cfg, t: t, s: surface, rep: rep}
+	if err := r.scenario(ctx); err != nil {
+		return nil, err
+	}
+	t.HTTP.CloseIdleConnections()
+	rep.finish(t.app != nil)
+	return rep, nil
+}
+
+// run is one scenario against one target.
+type run struct {
+	cfg Config
+	t   *Target
+	s   *Surface
+	rep *Report
+}
+
+// scenario dispatches to the scenario's driver.
+func (r *run) scenario(ctx context.Context) error {
+	switch r.cfg.Scenario {
+	case "refresh":
+		return r.refresh(ctx, "renova")
+	case "contention":
+		return r.contention(ctx)
+	case "login":
+		return r.login(ctx)
+	case "client-credentials":
+		return r.clientCredentials(ctx)
+	case "introspect":
+		return r.introspect(ctx)
+	default:
+		return r.jwks(ctx)
+	}
+}
+
+// phase returns a phase of the run's size and bounds.
+func (r *run) phase(name string, workers int) phase {
+	return phase{name: name, workers: workers, duration: r.cfg.Duration, requests: r.cfg.Requests, progress: r.cfg.Progress}
+}
