@@ -45,6 +45,7 @@ type Service struct {
 	ipLimit      *throttle.Limiter
 
 	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
+	clients sync.Map // id → cachedClient
 }
 
 // New builds the core.

@@ -71,7 +71,7 @@ var settings = []setting{
 	{"tls-cert", "RENOVA_TLS_CERT", "TLS certificate file (serve HTTPS in process)", "", str(func(c *Config) *string { return &c.TLSCert })},
 	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
-	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = number of CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
+	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
 }
 

@@ -9,6 +9,8 @@ import (
 
 const auditCols = "time, tenant_id, actor, action, outcome, reason, session_id, client_id, user_id, ip, trace_id"
 
+const insertAuditSQL = "INSERT INTO audit_events(" + auditCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
 // AppendAudit stores events in one transaction.
 func (db *DB) AppendAudit(ctx context.Context, events ...*store.AuditEvent) error {
 	tx, err := db.w.BeginTx(ctx, nil)
@@ -16,9 +18,13 @@ func (db *DB) AppendAudit(ctx context.Context, events ...*store.AuditEvent) erro
 		return translate(err)
 	}
 	defer tx.Rollback()
+	ins, err := db.ws.in(ctx, tx, insertAuditSQL)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO audit_events("+auditCols+") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-			micro(e.Time), e.TenantID, e.Actor, e.Action, e.Outcome, e.Reason, e.SessionID, e.ClientID, e.UserID, e.IP, e.TraceID); err != nil {
+		if _, err := ins.ExecContext(ctx, micro(e.Time), e.TenantID, e.Actor, e.Action, e.Outcome, e.Reason,
+			e.SessionID, e.ClientID, e.UserID, e.IP, e.TraceID); err != nil {
 			return translate(err)
 		}
 	}

@@ -57,8 +57,9 @@ var readerQueries = []string{
 	"SELECT " + clientCols + " FROM clients WHERE id = ?",
 }
 
-// writerQueries are the writer's prepared queries: a rotation.
-var writerQueries = []string{claimSQL, touchSQL, insertTokenSQL}
+// writerQueries are the writer's prepared queries: a rotation and the
+// audit batch that follows it.
+var writerQueries = []string{claimSQL, touchSQL, insertTokenSQL, insertAuditSQL}
 
 // Rotate claims the token and stores its successor in one IMMEDIATE
 // transaction on the single writer connection, so concurrent presentations
