@@ -28,7 +28,10 @@ type item struct {
 	ack chan struct{}
 }
 
-const batchMax = 256
+const (
+	batchMax  = 256
+	batchWait = 50 * time.Millisecond
+)
 
 // New starts a Log writing to st. Close flushes and stops it.
 func New(st store.Audit, logger *slog.Logger) *Log {
@@ -68,26 +71,43 @@ func (l *Log) Close() {
 	<-l.done
 }
 
+// run stores events in batches: a batch is written when it holds batchMax
+// events, when batchWait has passed since its first event, on Flush and on
+// Close. Waiting a little gathers many events into one transaction (one
+// commit, one fsync on PostgreSQL) instead of one per burst.
 func (l *Log) run() {
 	defer close(l.done)
 	var batch []*store.AuditEvent
-	for it := range l.in {
-		if it.e != nil {
-			batch = append(batch, it.e)
-		}
-		if it.ack == nil && len(batch) < batchMax && len(l.in) > 0 {
-			continue // more is waiting: batch it
-		}
+	var due <-chan time.Time
+	flush := func() {
 		if len(batch) > 0 {
 			l.write(batch)
 			batch = batch[:0]
 		}
-		if it.ack != nil {
-			close(it.ack)
-		}
+		due = nil
 	}
-	if len(batch) > 0 {
-		l.write(batch)
+	for {
+		select {
+		case it, ok := <-l.in:
+			if !ok {
+				flush()
+				return
+			}
+			if it.e != nil {
+				batch = append(batch, it.e)
+				if due == nil {
+					due = time.After(batchWait)
+				}
+			}
+			if it.ack != nil || len(batch) >= batchMax {
+				flush()
+			}
+			if it.ack != nil {
+				close(it.ack)
+			}
+		case <-due:
+			flush()
+		}
 	}
 }
 
