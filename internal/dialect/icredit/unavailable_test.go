@@ -1,13 +1,9 @@
 package icredit_test
 
 import (
-	"context"
-	"database/sql"
 	"net/http"
 	"testing"
 	"time"
-
-	_ "modernc.org/sqlite"
 
 	"github.com/renova-auth/renova/internal/apptest"
 )
@@ -21,26 +17,12 @@ func TestBusyStoreAnswers503(t *testing.T) {
 	f.newUser(t, "ana")
 	p := f.login(t, "ana", password)
 
-	other, err := sql.Open("sqlite", "file:"+f.env.App.Cfg.SQLitePath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := f.env.HoldWriteLock(t)
 	resp := f.refresh(t, p.RefreshToken)
 	wantError(t, "refresh while the database is locked", resp, http.StatusServiceUnavailable, "")
 	if resp.Header.Get("Retry-After") == "" {
 		t.Errorf("refresh while the database is locked: no Retry-After header")
 	}
-	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	wantPair(t, "refresh once the database is free", f.refresh(t, p.RefreshToken))
 }

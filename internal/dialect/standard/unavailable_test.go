@@ -1,12 +1,8 @@
 package standard_test
 
 import (
-	"context"
-	"database/sql"
 	"testing"
 	"time"
-
-	_ "modernc.org/sqlite"
 
 	"github.com/renova-auth/renova/internal/apptest"
 )
@@ -18,28 +14,14 @@ import (
 func TestBusyStoreAnswers503(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{StoreTimeout: 300 * time.Millisecond})
 	g := login(t, env)
-	other, err := sql.Open("sqlite", "file:"+env.App.Cfg.SQLitePath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	conn, err := other.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	release := env.HoldWriteLock(t)
 	r := post(t, env, "/oauth2/token", formRefresh(g.RefreshToken), true)
 	v := decode(t, r)
 	if r.Status != 503 || v.Error != "temporarily_unavailable" || r.Header.Get("Retry-After") == "" {
 		t.Errorf("refresh while the database is locked = %d %s (Retry-After %q); want 503 temporarily_unavailable with Retry-After",
 			r.Status, r.Body, r.Header.Get("Retry-After"))
 	}
-	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if code, v := refresh(t, env, g.RefreshToken); code != 200 {
 		t.Errorf("refresh once the database is free = %d %+v, want 200", code, v)
 	}
