@@ -42,7 +42,7 @@ func (r *recorder) record(d time.Duration, o Outcome) {
 		r.reused++
 	}
 	if !o.ok() {
-		r.errors[errorKey{o.Status, o.Reason}]++
+		r.errors[errorKey(o)]++
 	}
 }
 

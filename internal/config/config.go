@@ -166,7 +166,7 @@ func (c *Config) Validate() error {
 		c.Issuer = scheme + "://" + c.HTTPAddr
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		errs = append(errs, fmt.Errorf("database url %q: want sqlite:PATH or postgres://...", c.DatabaseURL))
+		errs = append(errs, fmt.Errorf("database url %q: want sqlite:PATH or a postgres:// URL", c.DatabaseURL))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))

@@ -67,7 +67,7 @@ func (p partner) verifyWithJOSE(t *testing.T, tok string) {
 	if len(keys) != 1 {
 		t.Fatalf("JWKS has %d keys with kid %s, want 1", len(keys), kid)
 	}
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
