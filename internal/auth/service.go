@@ -67,9 +67,6 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 		accountLimit: throttle.New(10, 15*time.Minute, cfg.Now), ipLimit: throttle.New(200, 15*time.Minute, cfg.Now)}
 }
 
-// Store exposes the store for admin surfaces (CLI, bootstrap).
-func (s *Service) Store() store.Store { return s.st }
-
 // Verifier exposes the access-token verifier.
 func (s *Service) Verifier() *token.Verifier { return s.verifier }
 

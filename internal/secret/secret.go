@@ -95,13 +95,6 @@ func checksum(b []byte) string {
 	return enc.EncodeToString(sum[:])
 }
 
-// HashString returns the SHA-256 of an arbitrary secret string (API
-// keys, authorization codes); used where no checksum format applies.
-func HashString(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
-}
-
 // Derive returns a 32-byte key for one purpose from the server secret
 // (HKDF-SHA256, RFC 5869), so that one RENOVA_SECRET yields independent
 // keys for sealing signing keys and deriving successors.
