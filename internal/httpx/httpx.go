@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/renova-auth/renova/internal/auth"
@@ -45,6 +46,7 @@ type DecodeError struct {
 	Status  int    // 400, 413 or 415
 	Field   string // the offending field, if any
 	Problem string
+	Got     string // for a wrong-type member: the JSON type found ("number")
 }
 
 func (e *DecodeError) Error() string {
@@ -119,6 +121,19 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // JSON APIs, not HTML: keep < > & as they are
 	_ = enc.Encode(v)
+}
+
+// WriteBody writes a finished body of the given media type in UTF-8, with
+// the no-store caching of token responses (RFC 6749 §5.1), which errors
+// share.
+func WriteBody(w http.ResponseWriter, status int, mediaType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", mediaType+"; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 type traceKey struct{}

@@ -60,13 +60,13 @@ func TestBadInput(t *testing.T) {
 		{"empty body", pathRefresh, js, "", ``, 400, auth.InvalidRequest, false, "empty"},
 		{"XML wrong namespace", pathRefresh, xm, xm, `<ConsincoRefreshTokenBindingModel xmlns="http://example.com/other"><Refreshtoken>x</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "namespace"},
 		{"XML without namespace", pathRefresh, xm, xm, `<ConsincoRefreshTokenBindingModel><Refreshtoken>x</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "namespace"},
-		{"XML wrong root", pathRefresh, xm, xm, loginXML("demo", testLogin, password), 400, auth.InvalidRequest, true, "root element must be ConsincoRefreshTokenBindingModel"},
+		{"XML wrong root", pathRefresh, xm, xm, loginXML("demo", testLogin, password), 400, auth.InvalidRequest, true, "root element must be <ConsincoRefreshTokenBindingModel>"},
 		{"XML two roots", pathRefresh, xm, xm, refreshXML("x", "") + refreshXML("y", ""), 400, auth.InvalidRequest, true, "more than one root"},
 		{"XML bomb", pathRefresh, xm, xm, xmlBomb, 400, auth.InvalidRequest, true, "DOCTYPE"},
 		{"XML external entity", pathRefresh, xm, xm, `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>` + rootOpen + `<Refreshtoken>&e;</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "DOCTYPE"},
 		{"XML undeclared entity", pathRefresh, xm, xm, rootOpen + `<Refreshtoken>&e;</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "malformed XML"},
 		{"XML deeply nested", pathRefresh, xm, xm, rootOpen + strings.Repeat("<x>", 20000), 400, auth.InvalidRequest, true, "nested deeper"},
-		{"XML element inside a member", pathRefresh, xm, xm, rootOpen + `<Refreshtoken><b>x</b></Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "Refreshtoken: must hold text"},
+		{"XML element inside a member", pathRefresh, xm, xm, rootOpen + `<Refreshtoken><b>x</b></Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "Refreshtoken: must be text"},
 		{"XML member twice", pathRefresh, xm, xm, rootOpen + `<Refreshtoken>x</Refreshtoken><Refreshtoken>y</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "Refreshtoken: given more than once"},
 		{"XML ControllerVersion not a number", pathRefresh, xm, xm, rootOpen + `<ControllerVersion>three</ControllerVersion><Refreshtoken>x</Refreshtoken>` + rootClose, 400, auth.InvalidRequest, true, "ControllerVersion: must be an integer"},
 		{"XML declared in another encoding", pathRefresh, xm, xm, `<?xml version="1.0" encoding="ISO-8859-1"?>` + refreshXML("x", ""), 400, auth.InvalidRequest, true, "only UTF-8"},
@@ -86,7 +86,7 @@ func TestBadInput(t *testing.T) {
 		{"UTF-16 charset", pathRefresh, js + "; charset=utf-16", "", refreshJSON("x", ""), 415, auth.InvalidRequest, false, "utf-8"},
 		{"login missing company", pathLogin, js, "", `{"username":"maria","password":"x"}`, 400, auth.InvalidRequest, false, "company: missing"},
 		{"login missing password (XML)", pathLogin, xm, "", strings.Replace(loginXML("demo", testLogin, ""), "<Password></Password>", "", 1), 400, auth.InvalidRequest, true, "Password: missing"},
-		{"login XML wrong root", pathLogin, xm, "", refreshXML("x", ""), 400, auth.InvalidRequest, true, "root element must be ConsincoUserBindingModel"},
+		{"login XML wrong root", pathLogin, xm, "", refreshXML("x", ""), 400, auth.InvalidRequest, true, "root element must be <ConsincoUserBindingModel>"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
-	"github.com/renova-auth/renova/internal/httpx"
 	"github.com/renova-auth/renova/internal/store"
 )
 
@@ -106,9 +105,7 @@ func location(tz string) (*time.Location, error) {
 // mount's prefix (seed 001: "POST api/v1/auth/refresh-token").
 func (s *Surface) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
-		"POST " + s.prefix + "/api/v1/auth/login":         s.adapt(s.login),
-		"POST " + s.prefix + "/api/v1/auth/refresh-token": s.adapt(s.refresh),
+		"POST " + s.prefix + "/api/v1/auth/login":         s.errs().Handle(s.login),
+		"POST " + s.prefix + "/api/v1/auth/refresh-token": s.errs().Handle(s.refresh),
 	}
 }
-
-func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler { return httpx.Adapt(h, s.writeError) }

@@ -1,10 +1,9 @@
 package consinco
 
 import (
-	"bytes"
-	"encoding/json"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/renova-auth/renova/internal/httpx"
@@ -91,18 +90,67 @@ func decode(r *http.Request, m model) (values, error) {
 	return decodeBody(body, isXML, m)
 }
 
-// decodeBody parses body as XML or JSON. A leading UTF-8 byte-order mark,
-// which .NET writers emit by default, is skipped.
+// jsonRules are Json.NET's as the seed's server bound them: member names
+// match ignoring case; renova refuses a member given twice (in any
+// spelling) rather than guess which one was meant.
+var jsonRules = httpx.JSONOptions{FoldCase: true, RefuseDuplicates: true}
+
+// decodeBody parses body as XML or JSON into m's members, keyed by their
+// JSON names. Unknown members are ignored; ControllerVersion must be an
+// integer.
 func decodeBody(body []byte, isXML bool, m model) (values, error) {
-	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
-	var v map[string]string
+	v := values{m: m, xml: isXML}
 	var err error
 	if isXML {
-		v, err = decodeXML(body, m)
+		v.v, err = decodeXML(body, m)
 	} else {
-		v, err = decodeJSON(body, m)
+		v.v, err = decodeJSON(body, m)
 	}
-	return values{m: m, xml: isXML, v: v}, err
+	return v, err
+}
+
+// decodeJSON reads one JSON object of string members.
+func decodeJSON(body []byte, m model) (map[string]string, error) {
+	obj, err := httpx.JSONObject(body, jsonRules)
+	if err != nil {
+		return nil, err
+	}
+	return httpx.JSONStrings(obj, m.names(func(f field) string { return f.json }), true)
+}
+
+// decodeXML reads the model as DataContractSerializer writes it (root and
+// members in modelsNS) and renames the members to their JSON keys.
+func decodeXML(body []byte, m model) (map[string]string, error) {
+	byXML, err := httpx.DecodeXML(body, httpx.XMLModel{Root: m.root, Namespace: modelsNS,
+		Members: m.names(func(f field) string { return f.xml })})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, f := range m.fields {
+		v, ok := byXML[f.xml]
+		if !ok {
+			continue
+		}
+		if _, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32); f.integer && err != nil {
+			return nil, httpx.Bad(f.xml, "must be an integer")
+		}
+		if f.json != "" {
+			out[f.json] = v
+		}
+	}
+	return out, nil
+}
+
+// names lists the members' names as name spells them, skipping blanks.
+func (m model) names(name func(field) string) []string {
+	var out []string
+	for _, f := range m.fields {
+		if n := name(f); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // unsupported is the 415 for a Content-Type the seed does not list.
@@ -127,67 +175,4 @@ func requestFormat(contentType string) (isXML bool, err error) {
 		return true, nil
 	}
 	return false, unsupported
-}
-
-// decodeJSON reads one JSON object. Keys match members case-insensitively
-// (as Json.NET does); unknown keys are ignored; a member that is not a
-// string (or null) is refused, as is a key given twice.
-func decodeJSON(body []byte, m model) (map[string]string, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, httpx.Bad("", "request body is empty")
-	}
-	if trimmed[0] != '{' {
-		return nil, httpx.Bad("", "request body must be a JSON object")
-	}
-	var raw map[string]json.RawMessage
-	d := json.NewDecoder(bytes.NewReader(trimmed))
-	if err := d.Decode(&raw); err != nil {
-		return nil, httpx.Bad("", "malformed JSON body")
-	}
-	if d.InputOffset() != int64(len(trimmed)) {
-		return nil, httpx.Bad("", "unexpected data after the JSON object")
-	}
-	out, seen := map[string]string{}, map[string]bool{}
-	for k, msg := range raw {
-		f, ok := m.jsonField(k)
-		if !ok {
-			continue
-		}
-		if seen[f.json] {
-			return nil, httpx.Bad(f.json, "given more than once")
-		}
-		seen[f.json] = true
-		var s *string
-		if err := json.Unmarshal(msg, &s); err != nil {
-			return nil, httpx.Bad(f.json, "must be a string")
-		}
-		if s != nil {
-			out[f.json] = *s
-		}
-	}
-	return out, nil
-}
-
-// jsonField finds the member whose JSON key is k, ignoring case.
-func (m model) jsonField(k string) (field, bool) {
-	for _, f := range m.fields {
-		if f.json != "" && strings.EqualFold(f.json, k) {
-			return f, true
-		}
-	}
-	return field{}, false
-}
-
-// xmlField finds the member whose XML element is local in modelsNS.
-func (m model) xmlField(space, local string) (field, bool) {
-	if space != modelsNS {
-		return field{}, false
-	}
-	for _, f := range m.fields {
-		if f.xml == local {
-			return f, true
-		}
-	}
-	return field{}, false
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -38,40 +36,28 @@ var statusByCode = map[string]int{
 	auth.TemporarilyUnavailable: http.StatusServiceUnavailable,
 }
 
-// writeError answers err in the negotiated format: decode errors as
-// invalid_request with their own status (400, 413, 415), core errors by
-// statusByCode, and anything else as a logged 500 without detail.
-func (s *Surface) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	f := negotiate(r)
-	if de := httpx.IsDecode(err); de != nil {
-		writeErrorBody(w, f, de.Status, errorBody{Error: auth.InvalidRequest, Description: de.Error()})
-		return
-	}
-	ae := auth.AsError(err)
-	status, known := 0, false
-	if ae != nil {
-		status, known = statusByCode[ae.Code]
-	}
-	if !known {
-		httpx.Internal(s.logger, r, err)
-		writeErrorBody(w, f, http.StatusInternalServerError, errorBody{Error: auth.ServerError,
-			Description: "internal error; trace id " + httpx.TraceID(r.Context())})
-		return
-	}
-	if ae.Cause != nil {
-		s.logger.WarnContext(r.Context(), "request failed", "code", ae.Code, "err", ae.Cause, "trace_id", httpx.TraceID(r.Context()))
-	}
-	if ae.Code == auth.TemporarilyUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(ae.RetryAfter.Seconds())))))
-	}
-	writeErrorBody(w, f, status, errorBody{Error: ae.Code, Description: ae.Description, Reason: ae.Reason})
+// errs is the dialect's error vocabulary: decode errors are
+// invalid_request with their own status (400, 413, 415), core errors go
+// through statusByCode, anything else is a 500 without detail.
+func (s *Surface) errs() httpx.Errors {
+	return httpx.Errors{Logger: s.logger, Status: httpx.ByCode(statusByCode), Write: writeError}
 }
 
-// writeErrorBody writes e as JSON or XML.
-func writeErrorBody(w http.ResponseWriter, f format, status int, e errorBody) {
-	if f.xml {
+// writeError writes one OWIN error body in the negotiated format.
+func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	e := errorBody{Error: auth.InvalidRequest}
+	switch {
+	case p.Internal():
+		e = errorBody{Error: auth.ServerError, Description: httpx.InternalMessage(p.TraceID)}
+	case p.Decode != nil:
+		e.Description = p.Decode.Error()
+	case p.Auth != nil:
+		e = errorBody{Error: p.Auth.Code, Description: p.Auth.Description, Reason: p.Auth.Reason}
+	}
+	f := httpx.Negotiate(r.Header)
+	if f.XML {
 		b, _ := xml.MarshalIndent(e, "", "  ") // plain strings always marshal
-		write(w, f.mediaType, status, b)
+		write(w, f.MediaType, p.Status, b)
 		return
 	}
 	var b bytes.Buffer
@@ -79,19 +65,11 @@ func writeErrorBody(w http.ResponseWriter, f format, status int, e errorBody) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(e)
-	write(w, f.mediaType, status, bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	write(w, f.MediaType, p.Status, bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
-// write sends a JSON or XML body (XML without a declaration, as ASP.NET
-// Web API's XmlMediaTypeFormatter writes it). Token responses must not be
-// cached (RFC 6749 §5.1), and neither are errors.
+// write sends a JSON or XML body with a final newline (XML without a
+// declaration, as ASP.NET Web API's XmlMediaTypeFormatter writes it).
 func write(w http.ResponseWriter, mediaType string, status int, body []byte) {
-	body = append(body, '\n')
-	h := w.Header()
-	h.Set("Content-Type", mediaType+"; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	httpx.WriteBody(w, status, mediaType, append(body, '\n'))
 }

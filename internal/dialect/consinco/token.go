@@ -81,12 +81,12 @@ func (s *Surface) isTenant(company string) bool {
 // and the mount's spelling.
 func (s *Surface) writeToken(w http.ResponseWriter, r *http.Request, g *auth.Grant, u *store.User) {
 	resp := newTokenResponse(g, u, s.loc)
-	f := negotiate(r)
-	if f.xml {
-		write(w, f.mediaType, http.StatusOK, resp.xml(s.spelling))
+	f := httpx.Negotiate(r.Header)
+	if f.XML {
+		write(w, f.MediaType, http.StatusOK, resp.xml(s.spelling))
 		return
 	}
-	write(w, f.mediaType, http.StatusOK, resp.json(s.spelling))
+	write(w, f.MediaType, http.StatusOK, resp.json(s.spelling))
 }
 
 // quote shortens and quotes a client-supplied value for an error message.

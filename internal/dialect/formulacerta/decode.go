@@ -1,12 +1,7 @@
 package formulacerta
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/renova-auth/renova/internal/httpx"
@@ -117,41 +112,21 @@ func isJSON(mt string) bool { return mt == "application/json" || mt == "text/jso
 func isXML(mt string) bool { return mt == "application/xml" || mt == "text/xml" }
 
 // decodeJSON reads one JSON object. Member names match case-insensitively,
-// as Json.NET binds them (two spellings of one member are refused rather
-// than picked at random); a member that is neither a string nor null is a
-// wrong type.
+// as Json.NET binds them; a member given twice, in any spelling, is
+// refused rather than picked at random.
 func decodeJSON(body []byte, m model) (map[string]string, error) {
-	var obj map[string]json.RawMessage
-	d := json.NewDecoder(bytes.NewReader(body))
-	if err := d.Decode(&obj); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, httpx.Bad("", "body must be a JSON object")
-		}
-		return nil, httpx.Bad("", "malformed JSON body")
+	obj, err := httpx.JSONObject(body, httpx.JSONOptions{FoldCase: true, RefuseDuplicates: true})
+	if err != nil {
+		return nil, err
 	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, httpx.Bad("", "malformed JSON body: data after the object")
-	}
-	if obj == nil {
-		return nil, httpx.Bad("", "body must be a JSON object")
-	}
-	out := map[string]string{}
-	for k, raw := range obj {
-		name := match(m, k)
-		if name == "" || bytes.Equal(raw, []byte("null")) {
-			continue
-		}
-		if _, dup := out[name]; dup {
-			return nil, httpx.Bad(name, "given more than once (in two spellings)")
-		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, httpx.Bad(name, "must be a string")
-		}
-		out[name] = s
-	}
-	return out, nil
+	return httpx.JSONStrings(obj, m.fields, true)
+}
+
+// decodeXML reads a DataContract body (seed 002): the root element in the
+// seed's BindingModels namespace or in none, members matched by exact name
+// as DataContractSerializer does.
+func decodeXML(body []byte, m model) (map[string]string, error) {
+	return httpx.DecodeXML(body, httpx.XMLModel{Root: m.root, Namespace: bindingNS, Bare: true, Members: m.fields})
 }
 
 // decodeForm reads a strict urlencoded body (duplicates refused). Names
@@ -162,10 +137,6 @@ func decodeForm(r *http.Request, m model) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return formFields(form, m)
-}
-
-func formFields(form url.Values, m model) (map[string]string, error) {
 	out := map[string]string{}
 	for k, vs := range form {
 		name := match(m, k)

@@ -79,7 +79,7 @@ func TestDecodeLogin(t *testing.T) {
 	}
 }
 
-// TestDecodeXMLDepth pins the nesting bound: a document maxXMLDepth
+// TestDecodeXMLDepth pins the nesting bound: a document httpx.MaxXMLDepth
 // elements deep passes, one level more is refused.
 func TestDecodeXMLDepth(t *testing.T) {
 	nest := func(depth int) []byte { // the root, Extra, then depth-2 levels of <x>
@@ -89,7 +89,7 @@ func TestDecodeXMLDepth(t *testing.T) {
 	for _, tc := range []struct {
 		depth int
 		ok    bool
-	}{{maxXMLDepth, true}, {maxXMLDepth + 1, false}} {
+	}{{httpx.MaxXMLDepth, true}, {httpx.MaxXMLDepth + 1, false}} {
 		_, err := decodeXML(nest(tc.depth), refreshModel)
 		if (err == nil) != tc.ok {
 			t.Errorf("decodeXML(depth %d) = %v, want ok=%v", tc.depth, err, tc.ok)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/renova-auth/renova/internal/httpx"
 )
 
 // loginResult is the seed's LoginResult, the body of every answer, success
@@ -76,18 +78,13 @@ func nullable(s string) *string {
 	return &s
 }
 
-// writeResult writes res in the format the Accept header asks for (JSON
-// unless it prefers XML), with the no-store caching of token responses.
+// writeResult writes res in the format ASP.NET's content negotiation picks
+// (httpx.Negotiate), with the no-store caching of token responses.
 func writeResult(w http.ResponseWriter, r *http.Request, status int, res *loginResult) {
-	f := negotiate(r.Header.Get("Accept"))
+	f := httpx.Negotiate(r.Header)
 	body := res.marshalJSON()
-	if f.xml {
+	if f.XML {
 		body = res.marshalXML()
 	}
-	h := w.Header()
-	h.Set("Content-Type", f.mediaType+"; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	httpx.WriteBody(w, status, f.MediaType, body)
 }

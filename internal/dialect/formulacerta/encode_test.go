@@ -105,33 +105,6 @@ func TestFailureShapes(t *testing.T) {
 	}
 }
 
-// TestNegotiate covers Accept handling: JSON by default and for wildcards,
-// XML only when asked, q-values, specificity, header order on ties.
-func TestNegotiate(t *testing.T) {
-	cases := []struct{ accept, want string }{
-		{"", "application/json"},
-		{"*/*", "application/json"},
-		{"text/html", "application/json"},
-		{"application/xml", "application/xml"},
-		{"text/xml", "text/xml"},
-		{"text/json", "text/json"},
-		{"application/*", "application/json"},
-		{"text/*", "text/json"},
-		{"application/xml, application/json", "application/xml"},
-		{"application/json, application/xml", "application/json"},
-		{"application/json;q=0.5, application/xml", "application/xml"},
-		{"*/*, text/xml", "text/xml"},
-		{"application/xml;q=0, */*", "application/json"},
-		{"application/xml;q=abc, text/json;q=0.1", "text/json"},
-		{"garbage;;;, text/xml", "text/xml"},
-	}
-	for _, tc := range cases {
-		if got := negotiate(tc.accept); got.mediaType != tc.want || got.xml != strings.HasSuffix(tc.want, "xml") {
-			t.Errorf("negotiate(%q) = %+v, want %s", tc.accept, got, tc.want)
-		}
-	}
-}
-
 // TestWriteError walks the lookup table: decode errors keep their status,
 // core errors map by reason then code, temporarily_unavailable carries
 // Retry-After, and anything else is a 500 that reveals nothing.
@@ -169,7 +142,7 @@ func TestWriteError(t *testing.T) {
 	}
 	for _, tc := range cases {
 		w := httptest.NewRecorder()
-		s.writeError(w, httptest.NewRequest(http.MethodPost, "/x", nil), tc.err)
+		s.errs().Answer(w, httptest.NewRequest(http.MethodPost, "/x", nil), tc.err)
 		var got struct {
 			ErrorCode int
 			Succeeded bool

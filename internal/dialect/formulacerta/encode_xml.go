@@ -1,9 +1,6 @@
 package formulacerta
 
 import (
-	"cmp"
-	"mime"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,89 +80,4 @@ func xmlEscape(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// format is a response media type.
-type format struct {
-	mediaType string
-	xml       bool
-}
-
-// offers are the response formats in ASP.NET's formatter order: JSON
-// first, so it wins a wildcard and is the default.
-var offers = []format{
-	{"application/json", false}, {"text/json", false}, {"application/xml", true}, {"text/xml", true},
-}
-
-// negotiate picks the response format from Accept as ASP.NET's content
-// negotiator does: media ranges by descending q, specific before
-// wildcards, header order otherwise; the first offer a range matches
-// wins; JSON when nothing matches. The request's own Content-Type is not
-// considered, so an XML request gets XML only when Accept asks for it.
-func negotiate(accept string) format {
-	for _, rg := range ranges(accept) {
-		for _, o := range offers {
-			if rg.matches(o.mediaType) {
-				return o
-			}
-		}
-	}
-	return offers[0]
-}
-
-// mediaRange is one element of an Accept header.
-type mediaRange struct {
-	typ, sub string
-	q        float64
-}
-
-// specific ranks "a/b" above "a/*" above "*/*".
-func (m mediaRange) specific() int {
-	switch {
-	case m.typ == "*":
-		return 0
-	case m.sub == "*":
-		return 1
-	}
-	return 2
-}
-
-func (m mediaRange) matches(mediaType string) bool {
-	typ, sub, _ := strings.Cut(mediaType, "/")
-	return (m.typ == "*" || m.typ == typ) && (m.sub == "*" || m.sub == sub)
-}
-
-// ranges parses Accept, drops unparsable and q=0 ranges and sorts the rest
-// (stable) by q, then specificity.
-func ranges(accept string) []mediaRange {
-	var out []mediaRange
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		typ, sub, ok := strings.Cut(mt, "/")
-		if err != nil || !ok {
-			continue
-		}
-		if q := parseQ(params["q"]); q > 0 {
-			out = append(out, mediaRange{typ: typ, sub: sub, q: q})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b mediaRange) int {
-		if c := cmp.Compare(b.q, a.q); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.specific(), a.specific())
-	})
-	return out
-}
-
-// parseQ reads a q parameter (RFC 9110 §12.4.2); absent is 1, garbage 0.
-func parseQ(s string) float64 {
-	if s == "" {
-		return 1
-	}
-	q, err := strconv.ParseFloat(s, 64)
-	if err != nil || q < 0 || q > 1 {
-		return 0
-	}
-	return q
 }

@@ -2,8 +2,6 @@ package formulacerta
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -69,46 +67,44 @@ func classify(ae *auth.Error) (failure, bool) {
 	return f, ok
 }
 
-// writeError answers every failure with a LoginResult (Succeeded false,
-// Errors, ErrorCode): decode errors with their own status (400, 413, 415),
-// core errors through the tables above, anything else as a logged 500
-// that says nothing but the trace id.
-func (s *Surface) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if de := httpx.IsDecode(err); de != nil {
-		writeResult(w, r, de.Status, failed(codeInvalidInput, de.Error()))
-		return
-	}
+// status is the Status of the dialect's httpx.Errors: core errors through
+// the tables above.
+func status(err error) (int, bool) {
 	ae := auth.AsError(err)
-	f, ok := failure{}, false
-	if ae != nil {
-		f, ok = classify(ae)
+	if ae == nil {
+		return 0, false
 	}
-	if !ok || f.code == codeInternal {
-		httpx.Internal(s.logger, r, err)
-		writeResult(w, r, http.StatusInternalServerError, failed(codeInternal, "internal error; trace id "+httpx.TraceID(r.Context())))
-		return
+	f, ok := classify(ae)
+	return f.status, ok
+}
+
+// errs answers every failure with a LoginResult (Succeeded false, Errors,
+// ErrorCode): decode errors with their own status (400, 413, 415), core
+// errors through the tables above, anything else as a logged 500 that
+// says nothing but the trace id.
+func (s *Surface) errs() httpx.Errors {
+	return httpx.Errors{Logger: s.logger, Status: status, Write: writeError}
+}
+
+// writeError writes the LoginResult of a failure.
+func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	res := failed(codeInternal, httpx.InternalMessage(p.TraceID))
+	switch {
+	case p.Internal():
+	case p.Decode != nil:
+		res = failed(codeInvalidInput, p.Decode.Error())
+	case p.Auth != nil:
+		f, _ := classify(p.Auth)
+		msg := p.Auth.Description
+		if msg == "" {
+			msg = p.Auth.Code
+		}
+		res = failed(f.code, msg)
 	}
-	if ae.Cause != nil {
-		s.logger.InfoContext(r.Context(), "request refused", "code", ae.Code, "reason", ae.Reason, "err", ae.Cause,
-			"trace_id", httpx.TraceID(r.Context()))
-	}
-	if f.status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", retryAfter(ae.RetryAfter))
-	}
-	msg := ae.Description
-	if msg == "" {
-		msg = ae.Code
-	}
-	writeResult(w, r, f.status, failed(f.code, msg))
+	writeResult(w, r, p.Status, res)
 }
 
 // failed is the LoginResult of a failure.
 func failed(code int, msg string) *loginResult {
 	return &loginResult{ErrorCode: code, Errors: []string{msg}}
-}
-
-// retryAfter renders a delay in whole seconds, at least one.
-func retryAfter(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
-	return strconv.Itoa(max(secs, 1))
 }

@@ -49,8 +49,8 @@ func New(b dialect.Binding) (*Surface, error) {
 func (s *Surface) Routes() map[string]http.Handler {
 	p := "POST " + s.b.Prefix + "/api/v2/account/"
 	return map[string]http.Handler{
-		p + "login":        httpx.Adapt(s.login, s.writeError),
-		p + "refreshtoken": httpx.Adapt(s.refresh, s.writeError),
+		p + "login":        s.errs().Handle(s.login),
+		p + "refreshtoken": s.errs().Handle(s.refresh),
 	}
 }
 

@@ -1,0 +1,179 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// bom is the UTF-8 byte-order mark that .NET's writers put before a body
+// by default; every decoder here skips it.
+var bom = []byte("\xEF\xBB\xBF")
+
+// JSONOptions are the knobs on which the surfaces' JSON rules differ.
+type JSONOptions struct {
+	// FoldCase matches member names ignoring case, as Json.NET binds them
+	// (Consinco, FormulaCerta); two spellings of one member then count as
+	// a duplicate.
+	FoldCase bool
+	// RefuseDuplicates answers a member given twice with a 400 rather than
+	// keeping the last one (RFC 8259 §4 leaves it to the receiver; a
+	// security service should not guess which one the client meant).
+	RefuseDuplicates bool
+	// AllowEmpty accepts an empty body as an empty object (iCredit's logout
+	// body is optional).
+	AllowEmpty bool
+}
+
+// JSONObject reads body as exactly one JSON object and returns its members
+// by name as written. It refuses, with a 400 naming the problem: an empty
+// body (unless opt.AllowEmpty), anything but an object, malformed JSON,
+// data after the object and, under opt.RefuseDuplicates, a member given
+// twice. A leading byte-order mark is skipped.
+func JSONObject(body []byte, opt JSONOptions) (map[string]json.RawMessage, error) {
+	body, err := objectBody(body, opt)
+	if err != nil {
+		return nil, err
+	}
+	if body == nil {
+		return map[string]json.RawMessage{}, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	if _, err := d.Token(); err != nil { // the opening brace
+		return nil, Bad("", "malformed JSON")
+	}
+	out := map[string]json.RawMessage{}
+	seen := map[string]bool{}
+	for d.More() {
+		k, v, err := member(d)
+		if err != nil {
+			return nil, err
+		}
+		key := k
+		if opt.FoldCase {
+			key = strings.ToLower(k)
+		}
+		if seen[key] && opt.RefuseDuplicates {
+			return nil, Bad(k, "given more than once")
+		}
+		seen[key] = true
+		out[k] = v
+	}
+	if _, err := d.Token(); err != nil { // the closing brace
+		return nil, Bad("", "malformed JSON")
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return nil, Bad("", "unexpected data after the JSON object")
+	}
+	return out, nil
+}
+
+// objectBody trims body and checks that it can be one JSON object; an
+// empty body allowed by opt gives nil.
+func objectBody(body []byte, opt JSONOptions) ([]byte, error) {
+	body = bytes.TrimSpace(bytes.TrimPrefix(body, bom))
+	switch {
+	case len(body) == 0 && opt.AllowEmpty:
+		return nil, nil
+	case len(body) == 0:
+		return nil, Bad("", "request body is empty; send a JSON object")
+	case body[0] != '{' && json.Valid(body):
+		return nil, Bad("", "request body must be a JSON object")
+	case body[0] != '{':
+		return nil, Bad("", "malformed JSON")
+	}
+	return body, nil
+}
+
+// member reads one name and its raw value.
+func member(d *json.Decoder) (string, json.RawMessage, error) {
+	tok, err := d.Token()
+	if err != nil {
+		return "", nil, Bad("", "malformed JSON")
+	}
+	k, _ := tok.(string) // inside an object the decoder only yields string names
+	var v json.RawMessage
+	if err := d.Decode(&v); err != nil {
+		return "", nil, Bad("", "malformed JSON")
+	}
+	return k, v, nil
+}
+
+// DecodeJSON reads body under opt's rules (see JSONObject) and then into
+// v, a pointer to a struct of string fields tagged with their JSON names.
+// A member of the wrong type is a 400 naming it, with Got set to the JSON
+// type found; null leaves a field empty.
+func DecodeJSON(body []byte, v any, opt JSONOptions) error {
+	if opt.RefuseDuplicates {
+		if _, err := JSONObject(body, opt); err != nil {
+			return err
+		}
+	}
+	body, err := objectBody(body, opt)
+	if err != nil || body == nil {
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	var te *json.UnmarshalTypeError
+	if err := d.Decode(v); errors.As(err, &te) {
+		return &DecodeError{Status: http.StatusBadRequest, Field: te.Field, Problem: "must be a " + te.Type.String(), Got: te.Value}
+	} else if err != nil {
+		return Bad("", "malformed JSON")
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return Bad("", "unexpected data after the JSON object")
+	}
+	return nil
+}
+
+// JSONStrings picks the members named in names out of obj: matched
+// exactly, or ignoring case when fold is set, and returned under the
+// spelling in names. A member that is null is absent; one that is not a
+// string is a 400; two spellings of one member (under fold) are refused.
+func JSONStrings(obj map[string]json.RawMessage, names []string, fold bool) (map[string]string, error) {
+	out := map[string]string{}
+	for k, raw := range obj {
+		name := pick(names, k, fold)
+		if name == "" || string(raw) == "null" {
+			continue
+		}
+		if _, dup := out[name]; dup {
+			return nil, Bad(name, "given more than once")
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, &DecodeError{Status: http.StatusBadRequest, Field: name, Problem: "must be a string", Got: jsonType(raw)}
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+// pick returns the entry of names that key spells, or "".
+func pick(names []string, key string, fold bool) string {
+	for _, n := range names {
+		if n == key || (fold && strings.EqualFold(n, key)) {
+			return n
+		}
+	}
+	return ""
+}
+
+// jsonType names the JSON type of a valid raw value, as encoding/json
+// does in its type errors.
+func jsonType(raw json.RawMessage) string {
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	}
+	return "number"
+}
