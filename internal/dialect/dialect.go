@@ -9,7 +9,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/keys"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // Mount is one configured dialect: which surface, under which prefix
@@ -28,8 +27,8 @@ type Binding struct {
 	Svc     *auth.Service
 	Ring    *keys.Ring
 	Logger  *slog.Logger
-	Tenant  *store.Tenant
-	Client  *store.Client
+	Tenant  *auth.Tenant
+	Client  *auth.Client
 	Prefix  string
 	Options map[string]string
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // Spelling selects the TokenResponse member names on the wire (seed 001
@@ -42,8 +41,8 @@ var options = []string{"spelling", "tz"}
 type Surface struct {
 	svc      *auth.Service
 	logger   *slog.Logger
-	tenant   *store.Tenant
-	client   *store.Client
+	tenant   *auth.Tenant
+	client   *auth.Client
 	prefix   string
 	spelling Spelling
 	loc      *time.Location

@@ -113,7 +113,7 @@ func TestLoginCompany(t *testing.T) {
 }
 
 // mustClient reads a client record for calls into the core.
-func mustClient(t *testing.T, env *apptest.Env, id string) *store.Client {
+func mustClient(t *testing.T, env *apptest.Env, id string) *auth.Client {
 	t.Helper()
 	c, err := env.App.Store.GetClient(context.Background(), id)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/renova-auth/renova/internal/auth"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // dtoNS is the data-contract namespace of the seed's XML TokenResponse
@@ -47,7 +46,7 @@ type tokenResponse struct {
 
 // newTokenResponse fills a TokenResponse from a grant, its user and its
 // tenant, with times in loc.
-func newTokenResponse(g *auth.Grant, u *store.User, loc *time.Location) *tokenResponse {
+func newTokenResponse(g *auth.Grant, u *auth.User, loc *time.Location) *tokenResponse {
 	t := &tokenResponse{
 		AccessToken: g.AccessToken, TokenType: g.TokenType, ExpiresIn: strconv.FormatInt(g.ExpiresIn(), 10),
 		RefreshToken: g.RefreshToken, Issued: g.IssuedAt.In(loc).Format(timeLayout), Expires: g.ExpiresAt.In(loc).Format(timeLayout),

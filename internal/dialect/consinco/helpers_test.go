@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/renova-auth/renova/internal/auth"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,8 +39,8 @@ var mounts = []string{
 // fixture is a running renova with the Consinco mounts and a test user.
 type fixture struct {
 	env    *apptest.Env
-	tenant *store.Tenant
-	user   *store.User
+	tenant *auth.Tenant
+	user   *auth.User
 }
 
 // start boots a real renova (SQLite, HTTP server, fake clock) and creates

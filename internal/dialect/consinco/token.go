@@ -7,7 +7,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // grantRefresh is the only grant_type api/v1/auth/refresh-token serves and
@@ -79,7 +78,7 @@ func (s *Surface) isTenant(company string) bool {
 
 // writeToken answers 200 with the TokenResponse in the negotiated format
 // and the mount's spelling.
-func (s *Surface) writeToken(w http.ResponseWriter, r *http.Request, g *auth.Grant, u *store.User) {
+func (s *Surface) writeToken(w http.ResponseWriter, r *http.Request, g *auth.Grant, u *auth.User) {
 	resp := newTokenResponse(g, u, s.loc)
 	f := httpx.Negotiate(r.Header)
 	if f.XML {

@@ -149,7 +149,7 @@ func TestRefreshOtherClient(t *testing.T) {
 }
 
 // mustClient reads a client record for calls into the core.
-func mustClient(t *testing.T, env *apptest.Env, id string) *store.Client {
+func mustClient(t *testing.T, env *apptest.Env, id string) *auth.Client {
 	t.Helper()
 	c, err := env.App.Store.GetClient(context.Background(), id)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // authorize serves POST /authorize: {"applicationCode"} → {"codeToken"}.
@@ -71,7 +70,7 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 // for, or a later refresh token of a chain (a JWT's jti) rather than a
 // session's first token. The code is spent by then, so its session is
 // revoked: neither is something a partner's honest retry does.
-func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*store.User, error) {
+func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.User, error) {
 	u, err := s.b.Svc.User(r.Context(), g.Session.UserID)
 	if err != nil {
 		return nil, err
@@ -113,7 +112,7 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.b.Svc.User(r.Context(), c.Subject)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, auth.ErrNotFound) {
 		return err
 	}
 	if u == nil || u.TenantID != s.b.Tenant.ID || !sameUser(u, cl.User) {
@@ -127,7 +126,7 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 }
 
 // answer mints the JWT of grant g and writes {"token"}.
-func (s *Surface) answer(w http.ResponseWriter, g *auth.Grant, u *store.User, cl *caller) error {
+func (s *Surface) answer(w http.ResponseWriter, g *auth.Grant, u *auth.User, cl *caller) error {
 	jws, err := s.mint(g, u, cl.Application)
 	if err != nil {
 		return err
@@ -138,6 +137,6 @@ func (s *Surface) answer(w http.ResponseWriter, g *auth.Grant, u *store.User, cl
 
 // sameUser reports whether X-User-Id names u the way the store looks users
 // up: by login or e-mail, case-insensitively.
-func sameUser(u *store.User, id string) bool {
+func sameUser(u *auth.User, id string) bool {
 	return strings.EqualFold(u.Login, id) || (u.Email != "" && strings.EqualFold(u.Email, id))
 }

@@ -1,11 +1,7 @@
 package hdi
 
 import (
-	"bytes"
 	"crypto/subtle"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +9,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // Header names of seed 003's request table. Go canonicalises header
@@ -31,7 +26,7 @@ const maxHeader = 128
 // caller is what every HDI call carries besides its body: the partner
 // (its API key's client), the company, the application and the end user.
 type caller struct {
-	Client      *store.Client
+	Client      *auth.Client
 	Application string // X-Application-Id
 	User        string // X-User-Id, e.g. a broker's CPF
 	Meta        auth.Meta
@@ -142,29 +137,12 @@ func readBody(r *http.Request, required ...string) (*body, error) {
 // decodeBody parses one JSON object; anything after it, a non-object and a
 // field of the wrong type are client mistakes (400), never a 500.
 func decodeBody(raw []byte) (*body, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
 	var b body
-	if err := dec.Decode(&b); err != nil {
-		return nil, jsonError(err)
+	err := httpx.DecodeJSON(raw, &b, httpx.JSONOptions{})
+	if de := httpx.IsDecode(err); de != nil && de.Got != "" {
+		de.Problem += ", not " + de.Got
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, httpx.Bad("", "unexpected data after the JSON object")
-	}
-	return &b, nil
-}
-
-// jsonError turns an encoding/json error into a 400 naming the field.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return httpx.Bad("", "request body is empty; a JSON object is required")
-	case errors.As(err, &te) && te.Field != "":
-		return httpx.Bad(te.Field, "must be a string, not %s", te.Value)
-	case errors.As(err, &te):
-		return httpx.Bad("", "request body must be a JSON object, not %s", te.Value)
-	}
-	return httpx.Bad("", "malformed JSON")
+	return &b, err
 }
 
 // field returns a body field by its JSON name.
@@ -198,7 +176,7 @@ func (b *body) renewToken() (string, error) {
 // checkApplication requires applicationCode to be the client's
 // application code (401: the key and the code authenticate the application
 // together).
-func checkApplication(c *store.Client, code string) error {
+func checkApplication(c *auth.Client, code string) error {
 	if subtle.ConstantTimeCompare([]byte(code), []byte(c.AppCode)) != 1 {
 		return &apiError{Status: http.StatusUnauthorized, Code: "invalid_application_code",
 			Message: "applicationCode is not valid for this API key", Field: "applicationCode"}

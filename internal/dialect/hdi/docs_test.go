@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/renova-auth/renova/internal/auth"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,14 +16,13 @@ import (
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/dialect"
 	"github.com/renova-auth/renova/internal/dialect/hdi"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 const docsDir = "../../../docs/dialects/"
 
 // binding resolves the default HDI mount's records of env, as the server
 // does, with opts.
-func binding(t *testing.T, env *apptest.Env, client *store.Client, opts map[string]string) dialect.Binding {
+func binding(t *testing.T, env *apptest.Env, client *auth.Client, opts map[string]string) dialect.Binding {
 	t.Helper()
 	ten, err := env.App.Store.TenantBySlug(context.Background(), "demo")
 	if err != nil {
@@ -160,7 +160,7 @@ func TestNewRefusesBadMounts(t *testing.T) {
 	noGrant.Grants = []string{"password"}
 	cases := []struct {
 		name   string
-		client *store.Client
+		client *auth.Client
 		opts   map[string]string
 	}{
 		{"code_ttl not a duration", c, map[string]string{"code_ttl": "60"}},

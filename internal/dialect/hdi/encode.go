@@ -1,9 +1,8 @@
 package hdi
 
 import (
-	"math"
+	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -106,35 +105,41 @@ var decodeErrors = map[int]string{
 	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 }
 
-// writeError answers err in HDI's error shape: the dialect's own refusals
+// errs is the error vocabulary of one call: the dialect's own refusals
 // as they are, decode errors by status, core errors by lookup table, and
 // anything else as a logged 500 that only quotes the trace id.
-func (s *Surface) writeError(w http.ResponseWriter, r *http.Request, call string, err error) {
-	ae, status, b := auth.AsError(err), 0, errorBody{}
-	switch e := err.(type) {
-	case *apiError:
-		status, b = e.Status, errorBody{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason}
-	case *httpx.DecodeError:
-		status, b = e.Status, errorBody{Code: decodeErrors[e.Status], Message: e.Error(), Field: e.Field}
-	default:
-		if ae == nil {
-			httpx.Internal(s.b.Logger, r, err)
-			httpx.WriteJSON(w, http.StatusInternalServerError, errorBody{Code: "internal_error",
-				Message: "internal error; trace id " + httpx.TraceID(r.Context())})
-			return
-		}
-		status, b = s.coreError(call, ae)
+func (s *Surface) errs(call string) httpx.Errors {
+	return httpx.Errors{
+		Logger: s.b.Logger,
+		Status: func(err error) (int, bool) {
+			status, _, ok := classify(call, err)
+			return status, ok
+		},
+		Write: func(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+			_, b, _ := classify(call, p.Err)
+			switch {
+			case p.Internal():
+				b = errorBody{Code: "internal_error", Message: httpx.InternalMessage(p.TraceID)}
+			case p.Decode != nil:
+				b = errorBody{Code: decodeErrors[p.Status], Message: p.Decode.Error(), Field: p.Decode.Field}
+			}
+			httpx.WriteJSON(w, p.Status, b)
+		},
 	}
-	if ae != nil && ae.Code == auth.TemporarilyUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Max(1, math.Ceil(ae.RetryAfter.Seconds())))))
-	}
-	s.b.Logger.InfoContext(r.Context(), "hdi call refused", "call", call, "status", status, "code", b.Code,
-		"reason", b.Reason, "field", b.Field, "err", err, "trace_id", httpx.TraceID(r.Context()))
-	httpx.WriteJSON(w, status, b)
 }
 
-// coreError looks up the answer to a core error in call.
-func (s *Surface) coreError(call string, ae *auth.Error) (int, errorBody) {
+// classify gives the status and body of a refusal in call: the dialect's
+// own apiError, or a core error (a server_error or anything else is not a
+// refusal: false).
+func classify(call string, err error) (int, errorBody, bool) {
+	var e *apiError
+	if errors.As(err, &e) {
+		return e.Status, errorBody{Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason}, true
+	}
+	ae := auth.AsError(err)
+	if ae == nil || ae.Code == auth.ServerError {
+		return 0, errorBody{}, false
+	}
 	wr, ok := coreErrors[ae.Code]
 	msg := ae.Description
 	if ae.Code == auth.InvalidGrant {
@@ -146,7 +151,7 @@ func (s *Surface) coreError(call string, ae *auth.Error) (int, errorBody) {
 	if !ok {
 		wr = wire{http.StatusBadRequest, "invalid_request"}
 	}
-	return wr.status, errorBody{Code: wr.code, Message: msg, Reason: ae.Reason}
+	return wr.status, errorBody{Code: wr.code, Message: msg, Reason: ae.Reason}, true
 }
 
 // missingHeader is the 400 for a required header that is absent.

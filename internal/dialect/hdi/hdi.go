@@ -134,7 +134,7 @@ func (s *Surface) Routes() map[string]http.Handler {
 
 // adapt wraps a call's handler with the error writer of that call.
 func (s *Surface) adapt(call string, h httpx.HandlerFunc) http.Handler {
-	return httpx.Adapt(h, func(w http.ResponseWriter, r *http.Request, err error) { s.writeError(w, r, call, err) })
+	return s.errs(call).Handle(h)
 }
 
 // openapi serves the OpenAPI document of this mount.

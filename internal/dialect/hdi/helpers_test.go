@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/renova-auth/renova/internal/auth"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // base is the default mount's path of the seed's service.
@@ -146,7 +146,7 @@ func expiry(t *testing.T, tok string) time.Time {
 }
 
 // session reads the session a token's sid names.
-func (p partner) session(t *testing.T, tok string) *store.Session {
+func (p partner) session(t *testing.T, tok string) *auth.Session {
 	t.Helper()
 	s, err := p.env.App.Store.GetSession(context.Background(), claim(t, tok, "sid").(string))
 	if err != nil {

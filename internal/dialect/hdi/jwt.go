@@ -10,7 +10,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/keys"
-	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/token"
 )
 
@@ -65,7 +64,7 @@ func numeric(sec int64) *jwt.NumericDate {
 // minting the same successor again (a grace-window replay) gives the same
 // claims, and RS256 (PKCS#1 v1.5) signatures being deterministic, the very
 // same JWT. The header is seed 003's: alg RS256, typ JWT, a 40-hex kid.
-func (s *Surface) mint(g *auth.Grant, u *store.User, app string) (string, error) {
+func (s *Surface) mint(g *auth.Grant, u *auth.User, app string) (string, error) {
 	signer, err := s.b.Ring.Current(keys.RS256)
 	if err != nil {
 		return "", err

@@ -1,9 +1,6 @@
 package icredit
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -65,26 +62,7 @@ func isJSON(ct string) bool {
 // are allowed, a field of the wrong type is refused naming the field
 // (PRODUCT.md §6). An empty body is an error unless optional.
 func unmarshal(body []byte, v any, optional bool) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		if optional {
-			return nil
-		}
-		return httpx.Bad("", "request body is empty; send a JSON object")
-	}
-	err := json.Unmarshal(body, v)
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &syntax):
-		return httpx.Bad("", "request body is not valid JSON (at byte %d)", syntax.Offset)
-	case errors.As(err, &typ) && typ.Field == "":
-		return httpx.Bad("", "request body must be a JSON object")
-	case errors.As(err, &typ):
-		return httpx.Bad(typ.Field, "must be a string")
-	}
-	return httpx.Bad("", "request body is not valid JSON")
+	return httpx.DecodeJSON(body, v, httpx.JSONOptions{AllowEmpty: optional})
 }
 
 // parseLogin decodes a login body; exactly one identifier is needed (both

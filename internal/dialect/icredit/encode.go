@@ -2,13 +2,10 @@ package icredit
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // tokenResponse is the 200 body of login and refresh: the token pair with
@@ -46,7 +43,7 @@ type tenantView struct {
 }
 
 // newProfile renders a user of tenant t.
-func newProfile(u *store.User, t *store.Tenant) profile {
+func newProfile(u *auth.User, t *auth.Tenant) profile {
 	roles := u.Roles
 	if roles == nil {
 		roles = []string{}
@@ -109,40 +106,35 @@ func notFound(w http.ResponseWriter, r *http.Request) error {
 	return &statusError{status: http.StatusNotFound, message: "Cannot " + r.Method + " " + r.URL.Path}
 }
 
-// writeError writes err in the NestJS shape: decode errors with their own
-// status (400, 413, 415), core errors through codeStatus, anything else as
-// a logged 500 without detail (the X-Trace-Id response header names the
-// log line).
-func (s *Surface) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if de := httpx.IsDecode(err); de != nil {
-		writeBody(w, de.Status, decodeMessage(de), "")
-		return
-	}
+// status classifies what is not a decode error: the dialect's own
+// statusError as it is, core errors through codeStatus.
+func status(err error) (int, bool) {
 	var se *statusError
 	if errors.As(err, &se) {
-		writeBody(w, se.status, se.message, "")
-		return
+		return se.status, true
 	}
-	ae := auth.AsError(err)
-	status, known := 0, false
-	if ae != nil {
-		status, known = codeStatus[ae.Code]
-	}
-	if !known || status == http.StatusInternalServerError {
-		httpx.Internal(s.logger, r, err)
-		writeBody(w, http.StatusInternalServerError, "Internal server error", "")
-		return
-	}
-	if ae.Cause != nil {
-		s.logger.WarnContext(r.Context(), "request failed", "code", ae.Code, "err", ae.Cause, "trace_id", httpx.TraceID(r.Context()))
-	}
+	return httpx.ByCode(codeStatus)(err)
+}
+
+// writeError writes a Problem in the NestJS shape: decode errors phrased
+// like NestJS's validation messages, refusals with the core's description
+// and reason, anything else a 500 without detail (the X-Trace-Id response
+// header names the log line).
+func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	var se *statusError
 	switch {
-	case ae.Code == auth.InvalidToken:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="renova", error="invalid_token"`)
-	case status == http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", retryAfter(ae))
+	case p.Internal():
+		writeBody(w, p.Status, "Internal server error", "")
+	case p.Decode != nil:
+		writeBody(w, p.Status, decodeMessage(p.Decode), "")
+	case errors.As(p.Err, &se):
+		writeBody(w, p.Status, se.message, "")
+	default:
+		if p.Auth.Code == auth.InvalidToken {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="renova", error="invalid_token"`)
+		}
+		writeBody(w, p.Status, p.Auth.Description, p.Auth.Reason)
 	}
-	writeBody(w, status, ae.Description, ae.Reason)
 }
 
 // writeBody writes one NestJS error body.
@@ -157,10 +149,4 @@ func decodeMessage(de *httpx.DecodeError) string {
 		return de.Problem
 	}
 	return de.Field + " " + de.Problem
-}
-
-// retryAfter is the Retry-After value in whole seconds, at least 1.
-func retryAfter(ae *auth.Error) string {
-	secs := int64(math.Ceil(ae.RetryAfter.Seconds()))
-	return strconv.FormatInt(max(secs, 1), 10)
 }

@@ -48,7 +48,7 @@ func TestWriteError(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			s.writeError(w, httptest.NewRequest(http.MethodPost, "/x", nil), tc.err)
+			s.adapt(func(http.ResponseWriter, *http.Request) error { return tc.err }).ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/x", nil))
 			var got errorBody
 			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 				t.Fatalf("writeError(%v): body %q: %v", tc.err, w.Body, err)

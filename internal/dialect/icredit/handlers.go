@@ -5,7 +5,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // login serves POST /api/v1/auth/login: a password login in the mount's
@@ -119,7 +118,7 @@ func (s *Surface) me(w http.ResponseWriter, r *http.Request) error {
 // core, which checks signature, expiry, a live session and that the token
 // was issued to this mount's client: a token of another client or mount is
 // refused like any invalid one (RFC 6750 §3.1 invalid_token → 401).
-func (s *Surface) session(r *http.Request) (*store.Session, error) {
+func (s *Surface) session(r *http.Request) (*auth.Session, error) {
 	bad := &auth.Error{Code: auth.InvalidToken, Description: "the access token is invalid or expired"}
 	tok, ok := httpx.Bearer(r)
 	if !ok {

@@ -48,7 +48,7 @@ type profile struct {
 // fixture is a running renova with the default mounts and the demo tenant.
 type fixture struct {
 	env    *apptest.Env
-	tenant *store.Tenant
+	tenant *auth.Tenant
 }
 
 // start boots a real renova (SQLite, HTTP server, fake clock).
@@ -64,7 +64,7 @@ func start(t *testing.T, opt apptest.Options) *fixture {
 
 // newUser creates a user of the demo tenant with login, e-mail
 // login@demo.invalid and the test password.
-func (f *fixture) newUser(t *testing.T, login string) *store.User {
+func (f *fixture) newUser(t *testing.T, login string) *auth.User {
 	t.Helper()
 	u := &store.User{TenantID: f.tenant.ID, Login: login, Email: login + "@demo.invalid", Name: "User " + login, Roles: []string{"analyst"}}
 	if err := f.env.App.Svc.NewUser(context.Background(), u, password); err != nil {

@@ -82,5 +82,7 @@ func (s *Surface) Routes() map[string]http.Handler {
 }
 
 // adapt turns an error-returning handler into an http.Handler whose errors
-// are written in the NestJS shape.
-func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler { return httpx.Adapt(h, s.writeError) }
+// are answered in the NestJS shape.
+func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler {
+	return httpx.Errors{Logger: s.logger, Status: status, Write: writeError}.Handle(h)
+}

@@ -5,12 +5,11 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // tokenForm decodes the form of revoke and introspect: an authenticated
 // client and the token parameter.
-func (s *Surface) tokenForm(r *http.Request) (*store.Client, string, error) {
+func (s *Surface) tokenForm(r *http.Request) (*auth.Client, string, error) {
 	form, err := httpx.Form(r)
 	if err != nil {
 		return nil, "", err

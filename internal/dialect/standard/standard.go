@@ -36,7 +36,10 @@ func (s *Surface) Routes() map[string]http.Handler {
 	}
 }
 
-func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler { return httpx.Adapt(h, s.writeError) }
+// adapt answers a handler's errors in the RFC 6749 §5.2 shape.
+func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler {
+	return httpx.Errors{Logger: s.logger, Status: status, Write: writeError}.Handle(h)
+}
 
 // errorBody is the RFC 6749 §5.2 error response plus renova's reason.
 type errorBody struct {
@@ -45,27 +48,32 @@ type errorBody struct {
 	Reason      string `json:"reason,omitempty"`
 }
 
-// writeError maps decode errors to invalid_request, auth errors to their
-// RFC status, and anything else to a logged 500 without detail.
-func (s *Surface) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if de := httpx.IsDecode(err); de != nil {
-		httpx.WriteJSON(w, de.Status, errorBody{Error: auth.InvalidRequest, Description: de.Error()})
-		return
-	}
+// status gives a core error its RFC 6749 §5.2 (or RFC 6750 §3.1) status.
+func status(err error) (int, bool) {
 	ae := auth.AsError(err)
 	if ae == nil {
-		httpx.Internal(s.logger, r, err)
-		httpx.WriteJSON(w, http.StatusInternalServerError, errorBody{Error: auth.ServerError, Description: "internal error; trace id " + httpx.TraceID(r.Context())})
-		return
+		return 0, false
 	}
-	if ae.Cause != nil {
-		s.logger.WarnContext(r.Context(), "request failed", "code", ae.Code, "err", ae.Cause, "trace_id", httpx.TraceID(r.Context()))
+	return httpx.Status(ae.Code), true
+}
+
+// writeError writes decode errors as invalid_request, core errors with
+// their code, description and reason (and the Basic challenge RFC 6749
+// §5.2 asks of a 401 invalid_client), anything else as server_error that
+// only quotes the trace id. A 503 carries the core's real Retry-After (a
+// throttled login waits minutes, not one second).
+func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	e := errorBody{Error: auth.InvalidRequest}
+	switch {
+	case p.Internal():
+		e = errorBody{Error: auth.ServerError, Description: httpx.InternalMessage(p.TraceID)}
+	case p.Decode != nil:
+		e.Description = p.Decode.Error()
+	default:
+		if p.Auth.Code == auth.InvalidClient {
+			w.Header().Set("WWW-Authenticate", `Basic realm="renova", charset="UTF-8"`)
+		}
+		e = errorBody{Error: p.Auth.Code, Description: p.Auth.Description, Reason: p.Auth.Reason}
 	}
-	switch ae.Code {
-	case auth.InvalidClient:
-		w.Header().Set("WWW-Authenticate", `Basic realm="renova", charset="UTF-8"`)
-	case auth.TemporarilyUnavailable:
-		w.Header().Set("Retry-After", "1")
-	}
-	httpx.WriteJSON(w, httpx.Status(ae.Code), errorBody{Error: ae.Code, Description: ae.Description, Reason: ae.Reason})
+	httpx.WriteJSON(w, p.Status, e)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // tokenResponse is RFC 6749 §5.1.
@@ -63,7 +62,7 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 // vendor dialect or hold a partner API key: their tokens must only be
 // redeemed through their own surface, with its own checks (HDI's API key,
 // renewal window and user binding).
-func (s *Surface) client(r *http.Request, form url.Values) (*store.Client, error) {
+func (s *Surface) client(r *http.Request, form url.Values) (*auth.Client, error) {
 	c, err := s.authenticate(r, form)
 	if err != nil {
 		return nil, err
@@ -76,7 +75,7 @@ func (s *Surface) client(r *http.Request, form url.Values) (*store.Client, error
 
 // authenticate checks client_secret_basic, client_secret_post or none
 // (RFC 6749 §2.3); using two methods at once is invalid_request.
-func (s *Surface) authenticate(r *http.Request, form url.Values) (*store.Client, error) {
+func (s *Surface) authenticate(r *http.Request, form url.Values) (*auth.Client, error) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		if form.Has("client_secret") || (form.Has("client_id") && form.Get("client_id") != unescape(id)) {
