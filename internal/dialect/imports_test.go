@@ -3,7 +3,10 @@ package dialect_test
 import (
 	"encoding/json"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -29,6 +32,7 @@ func listDeps(t *testing.T, patterns ...string) []pkg {
 	if err != nil {
 		t.Skip("the go tool is not on PATH: cannot check the import rule")
 	}
+	readSources(t, "../..")
 	cmd := exec.Command(goTool, append([]string{"list", "-json=ImportPath,Imports,Deps"}, patterns...)...)
 	out, err := cmd.Output()
 	if err != nil {
@@ -56,6 +60,24 @@ func listDeps(t *testing.T, patterns ...string) []pkg {
 func within(d, rel string) bool {
 	r, ok := strings.CutPrefix(d, module)
 	return ok && (r == rel || strings.HasPrefix(r, rel+"/"))
+}
+
+// readSources reads every Go file of the module under root. go test caches
+// a passing result by the files a test opens, and go list's reads are not
+// seen: reading the sources here makes any edit anywhere in the module
+// rerun this test instead of replaying a stale pass.
+func readSources(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		_, err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read the module's sources: %v", err)
+	}
 }
 
 // TestImportRule keeps the layout of STYLE.md true: a dialect sees only the
