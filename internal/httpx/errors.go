@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"encoding/xml"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -82,6 +83,32 @@ func (e Errors) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return e.Logger
+}
+
+// OAuthError is the error body of RFC 6749 §5.2 plus renova's stable reason
+// (PRODUCT.md §2 "Unclear errors"). In XML, which the OWIN servers of the
+// .NET vendors also spoke, its members are children of an unqualified
+// <Error> root, the root ASP.NET Web API gives its own XML errors.
+type OAuthError struct {
+	XMLName     xml.Name `json:"-" xml:"Error"`
+	Error       string   `json:"error" xml:"error"`
+	Description string   `json:"error_description,omitempty" xml:"error_description,omitempty"`
+	Reason      string   `json:"reason,omitempty" xml:"reason,omitempty"`
+}
+
+// OAuth words p as an OAuthError: a decode error is invalid_request with
+// its problem, a refusal keeps the core's code, description and reason,
+// anything else is server_error quoting only the trace id.
+func OAuth(p Problem) OAuthError {
+	switch {
+	case p.Internal():
+		return OAuthError{Error: auth.ServerError, Description: InternalMessage(p.TraceID)}
+	case p.Decode != nil:
+		return OAuthError{Error: auth.InvalidRequest, Description: p.Decode.Error()}
+	case p.Auth != nil:
+		return OAuthError{Error: p.Auth.Code, Description: p.Auth.Description, Reason: p.Auth.Reason}
+	}
+	return OAuthError{Error: auth.InvalidRequest} // a surface's own refusal that is not an auth.Error
 }
 
 // ByCode is a Status function from a table of core error codes: an

@@ -10,18 +10,6 @@ import (
 	"github.com/renova-auth/renova/internal/httpx"
 )
 
-// errorBody is the OWIN OAuth error, {"error": "...", "error_description":
-// "..."} in JSON, plus renova's stable reason (PRODUCT.md §2 "Unclear
-// errors") when the core gives one. In XML it is the same members as
-// children of an unqualified <Error> root, the root ASP.NET Web API gives
-// its own XML errors.
-type errorBody struct {
-	XMLName     xml.Name `json:"-" xml:"Error"`
-	Error       string   `json:"error" xml:"error"`
-	Description string   `json:"error_description,omitempty" xml:"error_description,omitempty"`
-	Reason      string   `json:"reason,omitempty" xml:"reason,omitempty"`
-}
-
 // statusByCode maps the core's error codes to the statuses seed 001 lists
 // (200, 400, 401, 500) plus 503 for a busy store. A dead refresh token and
 // bad credentials (invalid_grant) are 401, as the issue asks.
@@ -43,17 +31,10 @@ func (s *Surface) errs() httpx.Errors {
 	return httpx.Errors{Logger: s.logger, Status: httpx.ByCode(statusByCode), Write: writeError}
 }
 
-// writeError writes one OWIN error body in the negotiated format.
+// writeError writes the OWIN OAuth error ({"error", "error_description"},
+// plus renova's reason) in the negotiated format.
 func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
-	e := errorBody{Error: auth.InvalidRequest}
-	switch {
-	case p.Internal():
-		e = errorBody{Error: auth.ServerError, Description: httpx.InternalMessage(p.TraceID)}
-	case p.Decode != nil:
-		e.Description = p.Decode.Error()
-	case p.Auth != nil:
-		e = errorBody{Error: p.Auth.Code, Description: p.Auth.Description, Reason: p.Auth.Reason}
-	}
+	e := httpx.OAuth(p)
 	f := httpx.Negotiate(r.Header)
 	if f.XML {
 		b, _ := xml.MarshalIndent(e, "", "  ") // plain strings always marshal

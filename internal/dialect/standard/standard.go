@@ -41,13 +41,6 @@ func (s *Surface) adapt(h httpx.HandlerFunc) http.Handler {
 	return httpx.Errors{Logger: s.logger, Status: status, Write: writeError}.Handle(h)
 }
 
-// errorBody is the RFC 6749 §5.2 error response plus renova's reason.
-type errorBody struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-}
-
 // status gives a core error its RFC 6749 §5.2 (or RFC 6750 §3.1) status.
 func status(err error) (int, bool) {
 	ae := auth.AsError(err)
@@ -63,17 +56,8 @@ func status(err error) (int, bool) {
 // only quotes the trace id. A 503 carries the core's real Retry-After (a
 // throttled login waits minutes, not one second).
 func writeError(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
-	e := errorBody{Error: auth.InvalidRequest}
-	switch {
-	case p.Internal():
-		e = errorBody{Error: auth.ServerError, Description: httpx.InternalMessage(p.TraceID)}
-	case p.Decode != nil:
-		e.Description = p.Decode.Error()
-	default:
-		if p.Auth.Code == auth.InvalidClient {
-			w.Header().Set("WWW-Authenticate", `Basic realm="renova", charset="UTF-8"`)
-		}
-		e = errorBody{Error: p.Auth.Code, Description: p.Auth.Description, Reason: p.Auth.Reason}
+	if p.Auth != nil && p.Auth.Code == auth.InvalidClient {
+		w.Header().Set("WWW-Authenticate", `Basic realm="renova", charset="UTF-8"`)
 	}
-	httpx.WriteJSON(w, p.Status, e)
+	httpx.WriteJSON(w, p.Status, httpx.OAuth(p))
 }
