@@ -6,7 +6,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // TestNewOptions checks the mount options: spelling and tz are read, and a
@@ -52,8 +51,8 @@ func TestNewOptions(t *testing.T) {
 func TestTokenResponseMapping(t *testing.T) {
 	now := time.Date(2021, 1, 28, 13, 31, 8, 0, time.UTC)
 	g := &auth.Grant{AccessToken: "at", TokenType: "Bearer", IssuedAt: now, ExpiresAt: now.Add(15 * time.Minute), RefreshToken: "rt",
-		Tenant: &store.Tenant{Slug: "acme", Type: "matriz"}}
-	u := &store.User{Login: "ana", Name: "Ana", Seq: 7, Code: "A7", PermissionRole: "R", External: true}
+		Tenant: &auth.Tenant{Slug: "acme", Type: "matriz"}}
+	u := &auth.User{Login: "ana", Name: "Ana", Seq: 7, Code: "A7", PermissionRole: "R", External: true}
 	got := *newTokenResponse(g, u, time.FixedZone("", -3*3600))
 	want := tokenResponse{AccessToken: "at", TokenType: "Bearer", ExpiresIn: "900", RefreshToken: "rt", Username: "ana", ID: 7,
 		Name: "Ana", UserSequence: 7, UserCode: "A7", PermissionRole: "R", Company: "acme", CompanyType: "matriz", IsExt: true,

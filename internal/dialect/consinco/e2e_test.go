@@ -72,11 +72,11 @@ func TestLoginRefreshReuse(t *testing.T) {
 func TestLoginCompany(t *testing.T) {
 	f := start(t)
 	ctx := context.Background()
-	other := &store.Tenant{ID: "ten_other", Slug: "acme", Name: "Acme", Code: 2, CreatedAt: f.env.Clock.Now()}
+	other := &auth.Tenant{ID: "ten_other", Slug: "acme", Name: "Acme", Code: 2, CreatedAt: f.env.Clock.Now()}
 	if err := f.env.App.Store.CreateTenant(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.env.App.Svc.NewUser(ctx, &store.User{TenantID: other.ID, Login: testLogin, Email: "m@acme.invalid"}, password); err != nil {
+	if err := f.env.App.Svc.NewUser(ctx, &auth.User{TenantID: other.ID, Login: testLogin, Email: "m@acme.invalid"}, password); err != nil {
 		t.Fatal(err)
 	}
 	var denied []byte

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/renova-auth/renova/internal/apptest"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // Mount prefixes: the documented spelling (the default mount's settings)
@@ -53,7 +52,7 @@ func start(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &store.User{TenantID: ten.ID, Login: testLogin, Email: "maria@demo.invalid", Name: "Maria Souza",
+	u := &auth.User{TenantID: ten.ID, Login: testLogin, Email: "maria@demo.invalid", Name: "Maria Souza",
 		Code: "MS01", PermissionRole: "ADMIN", External: true}
 	if err := env.App.Svc.NewUser(ctx, u, password); err != nil {
 		t.Fatal(err)

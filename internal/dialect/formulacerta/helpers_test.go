@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/renova-auth/renova/internal/auth"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/renova-auth/renova/internal/apptest"
-	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/token"
 )
 
@@ -39,7 +39,7 @@ func start(t *testing.T) *apptest.Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &store.User{TenantID: ten.ID, Login: userLogin, Email: userEmail, Name: "Farmacêutica"}
+	u := &auth.User{TenantID: ten.ID, Login: userLogin, Email: userEmail, Name: "Farmacêutica"}
 	if err := env.App.Svc.NewUser(ctx, u, userPass); err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package hdi_test
 
 import (
 	"context"
+	"github.com/renova-auth/renova/internal/auth"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // validBody returns a body the call would accept from p, so that a case's
@@ -29,11 +29,11 @@ func validBody(t *testing.T, p partner, call string) string {
 func otherCompany(t *testing.T, env *apptest.Env) string {
 	t.Helper()
 	ctx := context.Background()
-	ten := &store.Tenant{ID: "ten_0000000000000000000000a2", Slug: "acme", Name: "Acme", Code: 2, CreatedAt: env.Clock.Now()}
+	ten := &auth.Tenant{ID: "ten_0000000000000000000000a2", Slug: "acme", Name: "Acme", Code: 2, CreatedAt: env.Clock.Now()}
 	if err := env.App.Store.CreateTenant(ctx, ten); err != nil {
 		t.Fatal(err)
 	}
-	c := &store.Client{ID: "acme-hdi", TenantID: ten.ID, Name: "Acme partner", Public: true, Alg: "RS256", AppCode: "demo-app",
+	c := &auth.Client{ID: "acme-hdi", TenantID: ten.ID, Name: "Acme partner", Public: true, Alg: "RS256", AppCode: "demo-app",
 		Grants: []string{"refresh_token"}, AccessTTL: time.Hour, IdleTTL: 25 * time.Hour, Grace: 10 * time.Second}
 	if _, err := env.App.Svc.NewClient(ctx, c); err != nil {
 		t.Fatal(err)

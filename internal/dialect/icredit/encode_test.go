@@ -14,7 +14,6 @@ import (
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // TestWriteError checks the lookup table from core errors to the NestJS
@@ -75,7 +74,7 @@ func headerLine(h http.Header, want string) string {
 // TestRoutes checks the patterns under a prefix and under the empty
 // prefix (the vendor's native paths).
 func TestRoutes(t *testing.T) {
-	b := dialect.Binding{Svc: new(auth.Service), Tenant: &store.Tenant{}, Client: &store.Client{}}
+	b := dialect.Binding{Svc: new(auth.Service), Tenant: &auth.Tenant{}, Client: &auth.Client{}}
 	for _, pfx := range []string{"", "/icredit", "/api/legacy"} {
 		b.Prefix = pfx
 		s, err := New(b)
@@ -95,7 +94,7 @@ func TestRoutes(t *testing.T) {
 // TestNewRefusesOptions checks that a mount option the dialect does not
 // know fails the start (STYLE.md: fail at start, not at request time).
 func TestNewRefusesOptions(t *testing.T) {
-	b := dialect.Binding{Svc: new(auth.Service), Tenant: &store.Tenant{}, Client: &store.Client{}, Options: map[string]string{"grace": "5s"}}
+	b := dialect.Binding{Svc: new(auth.Service), Tenant: &auth.Tenant{}, Client: &auth.Client{}, Options: map[string]string{"grace": "5s"}}
 	if _, err := New(b); err == nil {
 		t.Errorf("New(options %v) = nil error, want the unknown option refused", b.Options)
 	}

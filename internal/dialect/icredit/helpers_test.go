@@ -9,7 +9,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // The default mount's prefix, the native paths (seed 000) and the password
@@ -66,7 +65,7 @@ func start(t *testing.T, opt apptest.Options) *fixture {
 // login@demo.invalid and the test password.
 func (f *fixture) newUser(t *testing.T, login string) *auth.User {
 	t.Helper()
-	u := &store.User{TenantID: f.tenant.ID, Login: login, Email: login + "@demo.invalid", Name: "User " + login, Roles: []string{"analyst"}}
+	u := &auth.User{TenantID: f.tenant.ID, Login: login, Email: login + "@demo.invalid", Name: "User " + login, Roles: []string{"analyst"}}
 	if err := f.env.App.Svc.NewUser(context.Background(), u, password); err != nil {
 		t.Fatalf("NewUser(%q): %v", login, err)
 	}

@@ -2,6 +2,7 @@ package standard_test
 
 import (
 	"context"
+	"github.com/renova-auth/renova/internal/auth"
 	"io"
 	"net/url"
 	"strings"
@@ -129,7 +130,7 @@ func TestGraceOnlyForDirectParent(t *testing.T) {
 // lifetime; rotation never extends the latter.
 func TestExpiry(t *testing.T) {
 	setTTL := func(env *apptest.Env, idle, abs time.Duration) {
-		c := &store.Client{ID: "short", TenantID: tenantID(t, env), Public: true, Grants: []string{"password", "refresh_token"},
+		c := &auth.Client{ID: "short", TenantID: tenantID(t, env), Public: true, Grants: []string{"password", "refresh_token"},
 			IdleTTL: idle, AbsoluteTTL: abs, Grace: 10 * time.Second}
 		if _, err := env.App.Svc.NewClient(context.Background(), c); err != nil {
 			t.Fatal(err)

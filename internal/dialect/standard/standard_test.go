@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
+	"github.com/renova-auth/renova/internal/auth"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,7 +18,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/renova-auth/renova/internal/apptest"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // TestAccessTokenVerifiesWithIndependentLibrary fetches the JWKS over HTTP
@@ -27,7 +27,7 @@ func TestAccessTokenVerifiesWithIndependentLibrary(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	for _, alg := range []string{"ES256", "RS256", "EdDSA"} {
 		t.Run(alg, func(t *testing.T) {
-			c := &store.Client{ID: "c-" + alg, TenantID: tenantID(t, env), Public: true, Alg: alg, Scopes: []string{"openid"},
+			c := &auth.Client{ID: "c-" + alg, TenantID: tenantID(t, env), Public: true, Alg: alg, Scopes: []string{"openid"},
 				Grants: []string{"password", "refresh_token"}}
 			if _, err := env.App.Svc.NewClient(context.Background(), c); err != nil {
 				t.Fatal(err)
@@ -117,7 +117,7 @@ func TestKeyRotationKeepsTokensVerifiable(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	good := login(t, env)
-	other := &store.Client{ID: "other", TenantID: tenantID(t, env), Public: true, Grants: []string{"password", "refresh_token"}}
+	other := &auth.Client{ID: "other", TenantID: tenantID(t, env), Public: true, Grants: []string{"password", "refresh_token"}}
 	if _, err := env.App.Svc.NewClient(context.Background(), other); err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestUnknownUserLooksLikeWrongPassword(t *testing.T) {
 	try := func(user, pw string) *apptest.Response {
 		return post(t, env, "/oauth2/token", url.Values{"grant_type": {"password"}, "username": {user}, "password": {pw}}, true)
 	}
-	disabled := &store.User{TenantID: tenantID(t, env), Login: "gone"}
+	disabled := &auth.User{TenantID: tenantID(t, env), Login: "gone"}
 	if err := env.App.Svc.NewUser(context.Background(), disabled, "password-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func TestLoginThrottle(t *testing.T) {
 func TestBcryptImportRehashed(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	legacy, _ := bcrypt.GenerateFromPassword([]byte("legacy-password"), bcrypt.MinCost)
-	u := &store.User{TenantID: tenantID(t, env), Login: "old", PasswordHash: string(legacy)}
+	u := &auth.User{TenantID: tenantID(t, env), Login: "old", PasswordHash: string(legacy)}
 	if err := env.App.Svc.NewUser(context.Background(), u, ""); err != nil {
 		t.Fatal(err)
 	}
