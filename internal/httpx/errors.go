@@ -127,7 +127,10 @@ func ByCode(table map[string]int) func(error) (int, bool) {
 // RetryAfter renders a delay as the Retry-After header wants it (RFC 9110
 // §10.2.3): whole seconds, rounded up, at least 1.
 func RetryAfter(d time.Duration) string {
-	secs := (d + time.Second - 1) / time.Second
+	secs := d / time.Second // divide first: d + 1s could overflow
+	if d%time.Second > 0 {
+		secs++
+	}
 	return strconv.FormatInt(max(int64(secs), 1), 10)
 }
 

@@ -54,7 +54,7 @@ func JSONObject(body []byte, opt JSONOptions) (map[string]json.RawMessage, error
 		}
 		key := k
 		if opt.FoldCase {
-			key = strings.ToLower(k)
+			key = fold(k)
 		}
 		if seen[key] && opt.RefuseDuplicates {
 			return nil, Bad(k, "given more than once")
@@ -71,10 +71,14 @@ func JSONObject(body []byte, opt JSONOptions) (map[string]json.RawMessage, error
 	return out, nil
 }
 
+// jsonSpace is the white space RFC 8259 §2 allows around a value; no other
+// Unicode space is.
+const jsonSpace = " \t\r\n"
+
 // objectBody trims body and checks that it can be one JSON object; an
 // empty body allowed by opt gives nil.
 func objectBody(body []byte, opt JSONOptions) ([]byte, error) {
-	body = bytes.TrimSpace(bytes.TrimPrefix(body, bom))
+	body = bytes.Trim(bytes.TrimPrefix(body, bom), jsonSpace)
 	switch {
 	case len(body) == 0 && opt.AllowEmpty:
 		return nil, nil
@@ -87,6 +91,11 @@ func objectBody(body []byte, opt JSONOptions) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// fold maps a member name to one spelling per case-insensitive class, so
+// that "user", "USER" and "uſer" (with U+017F, which encoding/json and
+// Json.NET both fold to s) are one member.
+func fold(k string) string { return strings.ToLower(strings.ToUpper(k)) }
 
 // member reads one name and its raw value.
 func member(d *json.Decoder) (string, json.RawMessage, error) {
@@ -108,7 +117,11 @@ func member(d *json.Decoder) (string, json.RawMessage, error) {
 // type found; null leaves a field empty.
 func DecodeJSON(body []byte, v any, opt JSONOptions) error {
 	if opt.RefuseDuplicates {
-		if _, err := JSONObject(body, opt); err != nil {
+		// encoding/json binds member names to fields ignoring case, so two
+		// spellings of one name are a duplicate here whatever FoldCase says.
+		strict := opt
+		strict.FoldCase = true
+		if _, err := JSONObject(body, strict); err != nil {
 			return err
 		}
 	}
@@ -130,14 +143,14 @@ func DecodeJSON(body []byte, v any, opt JSONOptions) error {
 }
 
 // JSONStrings picks the members named in names out of obj: matched
-// exactly, or ignoring case when fold is set, and returned under the
+// exactly, or ignoring case when foldCase is set, and returned under the
 // spelling in names. A member that is null is absent; one that is not a
-// string is a 400; two spellings of one member (under fold) are refused.
-func JSONStrings(obj map[string]json.RawMessage, names []string, fold bool) (map[string]string, error) {
+// string is a 400; two spellings of one member (under foldCase) are refused.
+func JSONStrings(obj map[string]json.RawMessage, names []string, foldCase bool) (map[string]string, error) {
 	out := map[string]string{}
 	for k, raw := range obj {
-		name := pick(names, k, fold)
-		if name == "" || string(raw) == "null" {
+		name := pick(names, k, foldCase)
+		if name == "" || len(raw) == 0 || string(raw) == "null" {
 			continue
 		}
 		if _, dup := out[name]; dup {
@@ -153,9 +166,9 @@ func JSONStrings(obj map[string]json.RawMessage, names []string, fold bool) (map
 }
 
 // pick returns the entry of names that key spells, or "".
-func pick(names []string, key string, fold bool) string {
+func pick(names []string, key string, foldCase bool) string {
 	for _, n := range names {
-		if n == key || (fold && strings.EqualFold(n, key)) {
+		if n == key || (foldCase && strings.EqualFold(n, key)) {
 			return n
 		}
 	}

@@ -60,11 +60,10 @@ type candidate struct {
 // A jQuery-style request (X-Requested-With: XMLHttpRequest with no Accept
 // or only */*) gets JSON, Web API's one default media type mapping.
 func Negotiate(h http.Header) Format {
-	accept := acceptRanges(h.Values("Accept"))
-	if strings.EqualFold(h.Get("X-Requested-With"), "XMLHttpRequest") &&
-		(len(accept) == 0 || (len(accept) == 1 && accept[0].typ == "*")) {
+	if xhr(h) {
 		return formatters[0][0]
 	}
+	accept := acceptRanges(h.Values("Accept"))
 	var best candidate
 	for _, fs := range formatters {
 		c := acceptMatch(accept, fs)
@@ -85,6 +84,28 @@ func Negotiate(h http.Header) Format {
 		return formatters[0][0]
 	}
 	return best.f
+}
+
+// xhr reports Web API's XmlHttpRequestHeaderMapping: X-Requested-With:
+// XMLHttpRequest and an Accept header that is absent or one */* entry
+// (counting every entry, even q=0 or malformed ones, as Web API does).
+func xhr(h http.Header) bool {
+	if !strings.EqualFold(h.Get("X-Requested-With"), "XMLHttpRequest") {
+		return false
+	}
+	var entries []string
+	for _, v := range h.Values("Accept") {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				entries = append(entries, part)
+			}
+		}
+	}
+	if len(entries) == 0 {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(entries[0])
+	return len(entries) == 1 && err == nil && mt == "*/*"
 }
 
 // acceptMatch is the formatter's first supported type that the Accept
