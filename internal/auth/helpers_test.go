@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/renova-auth/renova/internal/audit"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/keys"
@@ -64,6 +66,7 @@ type fixture struct {
 	svc    *auth.Service
 	st     store.Store
 	log    *audit.Log
+	reg    *prometheus.Registry // the core's metrics
 	clock  *clock
 	tenant *store.Tenant
 	conf   *store.Client // confidential: every grant, scopes openid profile email
@@ -84,7 +87,7 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{st: db, clock: newClock()}
+	f := &fixture{st: db, clock: newClock(), reg: prometheus.NewRegistry()}
 	ring := keys.NewRing(db, secret.Derive([]byte("test master secret"), "sealing"), f.clock.Now)
 	if err := ring.Ensure(ctx); err != nil {
 		t.Fatal(err)
@@ -101,7 +104,7 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 	if cfg.SuccessorKey == nil {
 		cfg.SuccessorKey = secret.Derive([]byte("test master secret"), "successor")
 	}
-	f.svc = auth.New(db, ring, password.New(fastPassword, 1), f.log, nil, cfg)
+	f.svc = auth.New(db, ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(f.reg), cfg)
 	f.tenant = f.newTenant(t, "demo", 1)
 	f.conf, f.secret = f.newClient(t, &store.Client{ID: "conf", TenantID: f.tenant.ID})
 	f.pub, _ = f.newClient(t, &store.Client{ID: "pub", TenantID: f.tenant.ID, Public: true})
@@ -215,4 +218,27 @@ func wantError(t *testing.T, call string, err error, code, reason string) *auth.
 		t.Errorf("%s = %s (%s), want %s (%s)", call, ae.Code, ae.Reason, code, reason)
 	}
 	return ae
+}
+
+// count returns the value of the counter name{outcome="outcome"}, 0 when
+// it was never incremented.
+func (f *fixture) count(t *testing.T, name, outcome string) float64 {
+	t.Helper()
+	fams, err := f.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range fams {
+		if fam.GetName() != name {
+			continue
+		}
+		for _, m := range fam.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" && l.GetValue() == outcome {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
