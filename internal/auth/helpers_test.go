@@ -73,6 +73,19 @@ type fixture struct {
 	secret string        // conf's client secret
 	pub    *store.Client // public: password and refresh_token
 	user   *store.User
+	ring   *keys.Ring
+	cfg    auth.Config // as passed to auth.New
+}
+
+// with returns a copy of f whose Service is new, built with cfg's login
+// throttle settings, on the same store, keys and clock: a fresh throttle
+// without the cost of a fresh database.
+func (f *fixture) with(cfg auth.Config) *fixture {
+	g := *f
+	g.cfg.LoginAccountLimit, g.cfg.LoginIPLimit, g.cfg.LoginWindow = cfg.LoginAccountLimit, cfg.LoginIPLimit, cfg.LoginWindow
+	g.reg = prometheus.NewRegistry()
+	g.svc = auth.New(f.st, f.ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(g.reg), g.cfg)
+	return &g
 }
 
 // fastPassword keeps the hashing code path but not its cost.
@@ -104,6 +117,7 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 	if cfg.SuccessorKey == nil {
 		cfg.SuccessorKey = secret.Derive([]byte("test master secret"), "successor")
 	}
+	f.ring, f.cfg = ring, cfg
 	f.svc = auth.New(db, ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(f.reg), cfg)
 	f.tenant = f.newTenant(t, "demo", 1)
 	f.conf, f.secret = f.newClient(t, &store.Client{ID: "conf", TenantID: f.tenant.ID})

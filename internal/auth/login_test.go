@@ -202,9 +202,10 @@ func TestLoginThrottle(t *testing.T) {
 		{"a shorter window", auth.Config{LoginAccountLimit: 3, LoginWindow: time.Minute}, []attempt{fail(userLogin, ip, 3)}, 30 * time.Second, ok(ip), auth.ReasonThrottled, 31 * time.Second},
 		{"a shorter window ends sooner", auth.Config{LoginAccountLimit: 3, LoginWindow: time.Minute}, []attempt{fail(userLogin, ip, 3)}, time.Minute, ok(ip), "", 0},
 	}
+	base := newFixture(t, auth.Config{})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t, tc.cfg)
+			f := base.with(tc.cfg)
 			for _, a := range tc.before {
 				f.clock.Advance(a.wait)
 				for range a.n {
