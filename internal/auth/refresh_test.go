@@ -57,8 +57,8 @@ func TestRefreshRotates(t *testing.T) {
 }
 
 // TestRefreshSuccessorIsDerived: the successor is an HMAC of the parent
-// under the successor key (PRODUCT.md §2.2), so two services with the same
-// key agree on it and a different key gives a different one.
+// under Config.SuccessorKey (PRODUCT.md §2.2): recoverable without being
+// stored, and a different key gives a different one.
 func TestRefreshSuccessorIsDerived(t *testing.T) {
 	key := []byte("0123456789abcdef0123456789abcdef")
 	f := newFixture(t, auth.Config{SuccessorKey: key})

@@ -227,6 +227,10 @@ func TestAuthenticate(t *testing.T) {
 		ok      bool
 	}{
 		{"live token of the client", func(t *testing.T, g *auth.Grant) string { return g.AccessToken }, f.conf, accessTTL - time.Second, true},
+		{"token of the previous generation, after a rotation", func(t *testing.T, g *auth.Grant) string {
+			f.mustRefresh(t, g.RefreshToken) // refreshing must not invalidate the access token in flight
+			return g.AccessToken
+		}, f.conf, time.Minute, true},
 		{"token of another client", func(t *testing.T, g *auth.Grant) string { return g.AccessToken }, f.pub, 0, false},
 		{"expired token", func(t *testing.T, g *auth.Grant) string { return g.AccessToken }, f.conf, accessTTL, false},
 		{"session revoked", func(t *testing.T, g *auth.Grant) string { return revoked(t, f, g).AccessToken }, f.conf, 0, false},
