@@ -77,12 +77,13 @@ type fixture struct {
 	cfg    auth.Config // as passed to auth.New
 }
 
-// with returns a copy of f whose Service is new, built with cfg's login
-// throttle settings, on the same store, keys and clock: a fresh throttle
-// without the cost of a fresh database.
+// with returns a copy of f with a new Service built from cfg (keeping f's
+// clock, issuer and successor key) on the same store and keys: a fresh
+// throttle and fresh caches without the cost of a fresh database.
 func (f *fixture) with(cfg auth.Config) *fixture {
 	g := *f
-	g.cfg.LoginAccountLimit, g.cfg.LoginIPLimit, g.cfg.LoginWindow = cfg.LoginAccountLimit, cfg.LoginIPLimit, cfg.LoginWindow
+	cfg.Now, cfg.Issuer, cfg.SuccessorKey = f.cfg.Now, f.cfg.Issuer, f.cfg.SuccessorKey
+	g.cfg = cfg
 	g.reg = prometheus.NewRegistry()
 	g.svc = auth.New(f.st, f.ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(g.reg), g.cfg)
 	return &g
