@@ -60,10 +60,11 @@ type cachedClient struct {
 	at time.Time
 }
 
-// client reads a client, from memory when read less than clientTTL ago.
+// client reads a client, from memory when read less than clientTTL ago
+// on the service's clock (STYLE.md rule 3), so tests can expire it.
 func (s *Service) client(ctx context.Context, id string) (*store.Client, error) {
 	if v, ok := s.clients.Load(id); ok {
-		if e := v.(cachedClient); time.Since(e.at) < clientTTL {
+		if e := v.(cachedClient); s.cfg.Now().Sub(e.at) < clientTTL {
 			return e.c, nil
 		}
 	}
@@ -73,7 +74,7 @@ func (s *Service) client(ctx context.Context, id string) (*store.Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.clients.Store(id, cachedClient{c: c, at: time.Now()})
+	s.clients.Store(id, cachedClient{c: c, at: s.cfg.Now()})
 	return c, nil
 }
 

@@ -29,7 +29,25 @@ type Config struct {
 	StoreTimeout time.Duration // bound on a store call, incl. a race loser's wait
 	Now          func() time.Time
 	Rand         io.Reader
+	// LoginAccountLimit is how many failed logins one account name may
+	// have from one IP in a LoginWindow before its logins are refused
+	// (default DefaultLoginAccountLimit).
+	LoginAccountLimit int
+	// LoginIPLimit is how many failed logins one IP may have, whatever the
+	// account names, in a LoginWindow (default DefaultLoginIPLimit).
+	LoginIPLimit int
+	// LoginWindow is the throttle's fixed window (default DefaultLoginWindow).
+	LoginWindow time.Duration
 }
+
+// Login throttle defaults (PRODUCT.md §6, per account and per IP): 10
+// failures of one account name from one IP, or 200 from one IP, in a
+// 15-minute window.
+const (
+	DefaultLoginAccountLimit = 10
+	DefaultLoginIPLimit      = 200
+	DefaultLoginWindow       = 15 * time.Minute
+)
 
 // Service is the core token service.
 type Service struct {
@@ -62,9 +80,24 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 	if m == nil {
 		m = NewMetrics(nil)
 	}
+	cfg.throttleDefaults()
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
 	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
-		accountLimit: throttle.New(10, 15*time.Minute, cfg.Now), ipLimit: throttle.New(200, 15*time.Minute, cfg.Now)}
+		accountLimit: throttle.New(cfg.LoginAccountLimit, cfg.LoginWindow, cfg.Now),
+		ipLimit:      throttle.New(cfg.LoginIPLimit, cfg.LoginWindow, cfg.Now)}
+}
+
+// throttleDefaults fills the login throttle settings left zero.
+func (c *Config) throttleDefaults() {
+	if c.LoginAccountLimit <= 0 {
+		c.LoginAccountLimit = DefaultLoginAccountLimit
+	}
+	if c.LoginIPLimit <= 0 {
+		c.LoginIPLimit = DefaultLoginIPLimit
+	}
+	if c.LoginWindow <= 0 {
+		c.LoginWindow = DefaultLoginWindow
+	}
 }
 
 // Verifier exposes the access-token verifier.

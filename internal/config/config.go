@@ -29,6 +29,13 @@ type Config struct {
 	KeyReload    time.Duration `json:"key_reload"`
 	LoginSlots   int           `json:"login_slots"`
 	DebugAddr    string        `json:"debug_addr"`
+	// Failed-login throttle (PRODUCT.md §6): at most LoginAccountLimit
+	// failures of one account name from one IP, and LoginIPLimit from one
+	// IP, per LoginWindow; past them logins answer 503 with Retry-After.
+	// Zero means the core's default.
+	LoginAccountLimit int           `json:"login_account_limit"`
+	LoginIPLimit      int           `json:"login_ip_limit"`
+	LoginWindow       time.Duration `json:"login_window"`
 	// Mounts are dialect mounts, "dialect=NAME,prefix=/p,tenant=SLUG,client=ID"
 	// (flag --mount, repeatable; env RENOVA_MOUNTS, separated by ";"; file
 	// "mounts": [...]). Empty means the default mounts of the demo tenant.
@@ -73,6 +80,9 @@ var settings = []setting{
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
 	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
+	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},
+	{"login-ip-limit", "RENOVA_LOGIN_IP_LIMIT", "failed logins from one IP, whatever the account, per login window", "200", num(func(c *Config) *int { return &c.LoginIPLimit })},
+	{"login-window", "RENOVA_LOGIN_WINDOW", "fixed window of the failed-login limits", "15m", dur(func(c *Config) *time.Duration { return &c.LoginWindow })},
 }
 
 // Flags registers every setting as a flag on fs, plus --config.
@@ -176,6 +186,15 @@ func (c *Config) Validate() error {
 	}
 	if c.StoreTimeout <= 0 {
 		errs = append(errs, errors.New("store-timeout must be positive"))
+	}
+	if c.LoginAccountLimit < 0 {
+		errs = append(errs, errors.New("login-account-limit must not be negative"))
+	}
+	if c.LoginIPLimit < 0 {
+		errs = append(errs, errors.New("login-ip-limit must not be negative"))
+	}
+	if c.LoginWindow < 0 {
+		errs = append(errs, errors.New("login-window must not be negative"))
 	}
 	return errors.Join(errs...)
 }

@@ -105,3 +105,48 @@ func TestSQLitePath(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginThrottle: the failed-login limits follow the same precedence
+// as every setting and default to the values the core always had.
+func TestLoginThrottle(t *testing.T) {
+	file := `{"login_account_limit": 5, "login_ip_limit": 50, "login_window": "1m"}`
+	cases := []struct {
+		name        string
+		args        []string
+		env         map[string]string
+		file        string
+		account, ip int
+		window      time.Duration
+	}{
+		{"default", nil, nil, "", 10, 200, 15 * time.Minute},
+		{"file", nil, nil, file, 5, 50, time.Minute},
+		{"env over file", nil, map[string]string{"RENOVA_LOGIN_ACCOUNT_LIMIT": "3", "RENOVA_LOGIN_WINDOW": "90s"}, file, 3, 50, 90 * time.Second},
+		{"flag over env", []string{"--login-account-limit", "2", "--login-ip-limit", "20", "--login-window", "2h"},
+			map[string]string{"RENOVA_LOGIN_ACCOUNT_LIMIT": "3", "RENOVA_LOGIN_IP_LIMIT": "30"}, file, 2, 20, 2 * time.Hour},
+		{"zero keeps the core's default", []string{"--login-account-limit", "0"}, nil, "", 0, 200, 15 * time.Minute},
+	}
+	for _, tc := range cases {
+		c, err := load(t, tc.args, tc.env, tc.file)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if c.LoginAccountLimit != tc.account || c.LoginIPLimit != tc.ip || c.LoginWindow != tc.window {
+			t.Errorf("%s: account %d ip %d window %v, want %d %d %v", tc.name,
+				c.LoginAccountLimit, c.LoginIPLimit, c.LoginWindow, tc.account, tc.ip, tc.window)
+		}
+	}
+	bad := map[string][]string{
+		"login-account-limit": {"--login-account-limit", "-1"},
+		"login-ip-limit":      {"--login-ip-limit", "many"},
+		"login-window":        {"--login-window", "-5m"},
+	}
+	for want, args := range bad {
+		_, err := load(t, args, nil, "")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%v) = %v, want an error about %s", args, err, want)
+		}
+	}
+	if _, err := load(t, []string{"--login-window", "soon"}, nil, ""); err == nil || !strings.Contains(err.Error(), "login-window") {
+		t.Errorf("Load(--login-window soon) = %v, want an error about login-window", err)
+	}
+}

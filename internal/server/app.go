@@ -82,6 +82,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	svc := auth.New(st, ring, password.New(opt.Password, slots), log, auth.NewMetrics(reg), auth.Config{
 		Issuer: cfg.Issuer, SuccessorKey: secret.Derive(master, "refresh successor v1"),
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
+		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
 	})
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg}, nil
 }
