@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"RevokeSessions", testRevokeSessions},
 		{"Keys", testKeys},
 		{"Audit", testAudit},
+		{"AllOrNothing", testAllOrNothing},
 		{"Concurrency", testConcurrency},
 	}
 	for _, tc := range cases {
@@ -382,5 +383,33 @@ func testAudit(t *testing.T, s store.Store) {
 	must(t, err)
 	if len(got) != 1 {
 		t.Errorf("ListAudit(login.failed) = %d, want 1", len(got))
+	}
+}
+
+// testAllOrNothing checks the writes documented as one transaction: a
+// session whose first token cannot be stored is not stored either, and an
+// audit batch with one bad event (a zero time violates NOT NULL) stores
+// none of its events.
+func testAllOrNothing(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	_, h := newSession(t, s, f)
+	sess := &store.Session{ID: id("ses"), TenantID: f.tenant.ID, UserID: f.user.ID, ClientID: f.client.ID,
+		Generation: 1, CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(time.Hour)}
+	dup := &store.RefreshToken{Hash: h, SessionID: sess.ID, Generation: 1, CreatedAt: t0}
+	if err := s.CreateSession(ctx(t), sess, dup); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateSession(taken token hash) = %v, want ErrConflict", err)
+	}
+	if _, err := s.GetSession(ctx(t), sess.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetSession after a failed CreateSession = %v, want ErrNotFound", err)
+	}
+	good := &store.AuditEvent{Time: t0, Action: "all.or.nothing", Outcome: "success"}
+	bad := &store.AuditEvent{Action: "all.or.nothing"}
+	if err := s.AppendAudit(ctx(t), good, bad); err == nil {
+		t.Error("AppendAudit(event without a time) = nil, want an error")
+	}
+	got, err := s.ListAudit(ctx(t), store.AuditFilter{Action: "all.or.nothing"})
+	must(t, err)
+	if len(got) != 0 {
+		t.Errorf("ListAudit after a failed batch = %d events, want 0", len(got))
 	}
 }
