@@ -58,27 +58,20 @@ func rawDB(t testing.TB, path string) *sql.DB {
 }
 
 // holdWriteLock takes the file's write lock from a second connection and
-// keeps it until release is called or the test ends.
+// keeps it until release is called or the test ends: a transaction begun
+// with _txlock=immediate is BEGIN IMMEDIATE, which takes the lock at once.
 func holdWriteLock(t testing.TB, path string) (release func()) {
 	t.Helper()
-	conn, err := rawDB(t, path).Conn(context.Background())
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+	t.Cleanup(func() { other.Close() })
+	tx, err := other.BeginTx(context.Background(), nil)
+	if err != nil {
 		t.Fatalf("BEGIN IMMEDIATE from a second connection: %v", err)
 	}
-	done := false
-	release = func() {
-		if done {
-			return
-		}
-		done = true
-		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-			t.Error(err)
-		}
-		conn.Close()
-	}
+	release = func() { _ = tx.Rollback() } // a second Rollback is a no-op error
 	t.Cleanup(release)
 	return release
 }

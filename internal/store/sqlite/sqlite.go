@@ -19,19 +19,22 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// DB is the SQLite implementation of store.Store.
+// DB is the SQLite implementation of store.Store. The plain admin verbs
+// come from sqlstore.Admin, run on the same two pools.
 type DB struct {
-	w    *sql.DB // exactly one connection: SQLite has one writer anyway
-	r    *sql.DB // read pool
-	ws   *stmts  // prepared statements of the writer
-	rs   *stmts  // prepared statements of the read pool
-	stop chan struct{}
-	done chan struct{}
+	sqlstore.Admin
+	w    *sql.DB       // exactly one connection: SQLite has one writer anyway
+	r    *sql.DB       // read pool
+	ws   writeStmts    // prepared statements of the writer
+	rs   readStmts     // prepared statements of the read pool
+	stop chan struct{} // closed by Close to stop the checkpointer
+	done chan struct{} // closed by the checkpointer when it has stopped
 }
 
 var _ store.Store = (*DB)(nil)
@@ -49,6 +52,10 @@ var pragmas = []string{
 	"foreign_keys(1)",
 	"wal_autocheckpoint(0)",
 }
+
+// sessionOrder sorts ListSessions newest first; SQLite returns sessions
+// created in the same microsecond in the order it finds them.
+const sessionOrder = "created_at DESC"
 
 // checkpointEvery is how often the WAL is copied back into the database.
 const checkpointEvery = 250 * time.Millisecond
@@ -83,8 +90,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	db.r = r
-	if db.ws, err = prepare(ctx, w, writerQueries); err == nil {
-		db.rs, err = prepare(ctx, r, readerQueries)
+	db.Admin = sqlstore.NewAdmin(conn{r}, conn{w}, codec{}, sessionOrder)
+	if err = prepare(ctx, w, db.ws.named()); err == nil {
+		err = prepare(ctx, r, db.rs.named())
 	}
 	if err != nil {
 		db.Close()
@@ -118,7 +126,7 @@ func (db *DB) Close() error {
 		close(db.stop)
 		<-db.done
 	}
-	return errors.Join(db.ws.close(), db.rs.close(), db.r.Close(), db.w.Close())
+	return errors.Join(closeStmts(db.ws.named()), closeStmts(db.rs.named()), db.r.Close(), db.w.Close())
 }
 
 // Ping reports whether the database file answers a query.
