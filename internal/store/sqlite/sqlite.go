@@ -67,6 +67,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
+	// BEGIN IMMEDIATE takes the write lock at the start of a transaction:
+	// a deferred one would take a read lock first and could fail with
+	// SQLITE_BUSY when it upgrades, instead of waiting busy_timeout.
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	w, err := sql.Open("sqlite", dsn)
@@ -77,6 +80,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
+	// Migrate on the writer before the read pool exists, so that no reader
+	// ever sees a half-migrated schema.
 	db := &DB{w: w}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
@@ -87,6 +92,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	// The read pool shares the DSN (pragmas, _txlock) but runs only reads
+	// and the checkpointer's passive checkpoints, never the write lock.
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	db.r = r
@@ -155,6 +162,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// apply runs the migration file name and records its version, in one
+// transaction; a version already recorded is skipped, which makes Open
+// idempotent (and a crash mid-migration leaves nothing half-applied).
 func (db *DB) apply(ctx context.Context, name string) error {
 	version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
 	body, err := migrations.ReadFile(name)
@@ -190,6 +200,8 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
+	// The request's deadline passed while waiting for the writer or the
+	// lock: the database is slow, not wrong.
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
@@ -198,6 +210,8 @@ func translate(err error) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+		// Another process holds the lock beyond busy_timeout: not now,
+		// rather than never, so the caller may retry (HTTP 503).
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}
