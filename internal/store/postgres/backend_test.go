@@ -18,32 +18,32 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
-// queryText runs q on a fresh connection to u and returns its one value.
-func queryText(t *testing.T, u, q string) string {
+// connect opens a connection of its own to u, closed when the test ends:
+// what the tests read or change behind the store's back.
+func connect(t *testing.T, u string) *pgx.Conn {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, u)
+	conn, err := pgx.Connect(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// queryText runs q on its own connection to u and returns its one value.
+func queryText(t *testing.T, u, q string) string {
+	t.Helper()
 	var s string
-	if err := conn.QueryRow(ctx, q).Scan(&s); err != nil {
+	if err := connect(t, u).QueryRow(context.Background(), q).Scan(&s); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return s
 }
 
-// exec runs q on a fresh connection to u.
+// exec runs q on its own connection to u.
 func exec(t *testing.T, u, q string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, q); err != nil {
+	if _, err := connect(t, u).Exec(context.Background(), q); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
