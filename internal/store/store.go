@@ -41,18 +41,29 @@ type Store interface {
 
 // Tenants stores companies.
 type Tenants interface {
+	// CreateTenant stores t; a taken id, slug or code is ErrConflict.
 	CreateTenant(ctx context.Context, t *Tenant) error
+	// GetTenant reads a tenant by id; an unknown id is ErrNotFound.
 	GetTenant(ctx context.Context, id string) (*Tenant, error)
+	// TenantBySlug reads a tenant by slug; an unknown slug is ErrNotFound.
 	TenantBySlug(ctx context.Context, slug string) (*Tenant, error)
+	// ListTenants lists every tenant, by slug.
 	ListTenants(ctx context.Context) ([]*Tenant, error)
 }
 
 // Users stores end users. UserByLogin matches the login name or the e-mail
 // address, case-insensitively, within one tenant.
 type Users interface {
+	// CreateUser stores u; a zero u.Seq is set to the tenant's next
+	// sequence number. A login taken in the tenant (in any case) is
+	// ErrConflict.
 	CreateUser(ctx context.Context, u *User) error
+	// GetUser reads a user by id; an unknown id is ErrNotFound.
 	GetUser(ctx context.Context, id string) (*User, error)
+	// UserByLogin finds a user of the tenant by login or e-mail; a login
+	// match wins over another user's e-mail match.
 	UserByLogin(ctx context.Context, tenantID, login string) (*User, error)
+	// ListUsers lists a tenant's users by sequence number.
 	ListUsers(ctx context.Context, tenantID string) ([]*User, error)
 	// SetPassword replaces the password hash of a user.
 	SetPassword(ctx context.Context, userID, hash string, now time.Time) error
@@ -62,8 +73,12 @@ type Users interface {
 
 // Clients stores applications.
 type Clients interface {
+	// CreateClient stores c; a taken id is ErrConflict.
 	CreateClient(ctx context.Context, c *Client) error
+	// GetClient reads a client by id; an unknown id is ErrNotFound.
 	GetClient(ctx context.Context, id string) (*Client, error)
+	// ListClients lists a tenant's clients by id, or every client when
+	// tenantID is empty.
 	ListClients(ctx context.Context, tenantID string) ([]*Client, error)
 	// ClientByAPIKey finds the client whose partner API key hashes to hash.
 	ClientByAPIKey(ctx context.Context, hash string) (*Client, error)
@@ -84,7 +99,9 @@ type Sessions interface {
 	// RefreshState reads a token, its session and its successor (if any), so
 	// that the caller can explain why Rotate did not claim it.
 	RefreshState(ctx context.Context, hash []byte) (*RefreshState, error)
+	// GetSession reads a session by id; an unknown id is ErrNotFound.
 	GetSession(ctx context.Context, id string) (*Session, error)
+	// ListSessions lists the sessions matching f, newest first.
 	ListSessions(ctx context.Context, f SessionFilter) ([]*Session, error)
 	// RevokeSession marks a session revoked; revoking twice keeps the first
 	// reason and time. It returns ErrNotFound for an unknown id.
@@ -96,7 +113,9 @@ type Sessions interface {
 
 // Keys stores signing keys.
 type Keys interface {
+	// CreateKey stores a signing key as it is, in any state.
 	CreateKey(ctx context.Context, k *Key) error
+	// ListKeys lists every key, oldest first.
 	ListKeys(ctx context.Context) ([]*Key, error)
 	// RotateKeys retires the current key of alg, promotes next to current and
 	// stores fresh as the new next key, in one transaction.
@@ -105,15 +124,22 @@ type Keys interface {
 
 // Audit stores audit events.
 type Audit interface {
+	// AppendAudit stores events, all of them or none.
 	AppendAudit(ctx context.Context, events ...*AuditEvent) error
+	// ListAudit lists the events matching f, newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
 }
 
 // RotateParams is the input of Sessions.Rotate.
 type RotateParams struct {
-	Hash     []byte    // SHA-256 of the presented token's secret
-	ClientID string    // the authenticated client; must own the session
-	Now      time.Time // the moment of the claim
+	// Hash is the SHA-256 of the presented token's secret.
+	Hash []byte
+	// ClientID is the authenticated client; it must own the session, so a
+	// token stolen by another client cannot be rotated by it.
+	ClientID string
+	// Now is the moment of the claim: the token's UsedAt and the session's
+	// LastUsedAt, and the time its expiry is checked at.
+	Now time.Time
 	// IdleUntil is Now plus the client's idle timeout; the session's idle
 	// expiry becomes min(IdleUntil, ExpiresAt), so rotation never extends
 	// the absolute lifetime.
@@ -125,26 +151,41 @@ type RotateParams struct {
 // RefreshState is a token with its session and its successor, read in one
 // consistent snapshot.
 type RefreshState struct {
-	Token   *RefreshToken
+	// Token is the presented token.
+	Token *RefreshToken
+	// Session is the token's session.
 	Session *Session
-	Child   *RefreshToken // nil when the token was never rotated
+	// Child is the token's successor; nil when it was never rotated. A
+	// retry within the client's grace window is answered with it.
+	Child *RefreshToken
 }
 
 // SessionFilter selects sessions. Empty fields match everything; Active
 // keeps only unrevoked, unexpired sessions at Now.
 type SessionFilter struct {
-	TenantID      string
-	UserID        string
-	ClientID      string
+	// TenantID keeps the sessions of one tenant.
+	TenantID string
+	// UserID keeps the sessions of one user.
+	UserID string
+	// ClientID keeps the sessions of one client.
+	ClientID string
+	// ExceptSession leaves one session out: "log out my other devices"
+	// keeps the caller's own.
 	ExceptSession string
-	Active        bool
-	Now           time.Time
-	Limit         int
+	// Active keeps only sessions unrevoked and unexpired at Now.
+	Active bool
+	// Now is the moment Active is judged at.
+	Now time.Time
+	// Limit caps how many sessions ListSessions returns; 0 means no limit.
+	Limit int
 }
 
 // AuditFilter selects audit events, newest first.
 type AuditFilter struct {
+	// SessionID keeps the events of one session.
 	SessionID string
-	Action    string
-	Limit     int
+	// Action keeps the events of one action, e.g. refresh.reuse.
+	Action string
+	// Limit caps how many events are returned; 0 means 100.
+	Limit int
 }

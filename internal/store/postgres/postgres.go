@@ -13,11 +13,24 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlstore"
 )
 
-// DB is the PostgreSQL implementation of store.Store.
+// DB is the PostgreSQL implementation of store.Store. The plain admin
+// verbs come from sqlstore.Admin, run on the same pool.
 type DB struct {
+	sqlstore.Admin
 	pool *pgxpool.Pool
+}
+
+// sessionOrder sorts ListSessions newest first, ties by id: PostgreSQL
+// has no insertion order to fall back on.
+const sessionOrder = "created_at DESC, id"
+
+// newDB wraps an open pool.
+func newDB(pool *pgxpool.Pool) *DB {
+	c := conn{pool}
+	return &DB{Admin: sqlstore.NewAdmin(c, c, codec{}, sessionOrder), pool: pool}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -64,7 +77,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", translate(err))
 	}
-	return &DB{pool: pool}, nil
+	return newDB(pool), nil
 }
 
 // poolConfig parses url and applies opt: pool size, connect timeout and the

@@ -138,7 +138,7 @@ func testPingUnreachable(t *testing.T, name, u string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := &DB{pool: pool}
+	db := newDB(pool)
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()

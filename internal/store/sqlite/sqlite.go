@@ -19,19 +19,22 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// DB is the SQLite implementation of store.Store.
+// DB is the SQLite implementation of store.Store. The plain admin verbs
+// come from sqlstore.Admin, run on the same two pools.
 type DB struct {
-	w    *sql.DB // exactly one connection: SQLite has one writer anyway
-	r    *sql.DB // read pool
-	ws   *stmts  // prepared statements of the writer
-	rs   *stmts  // prepared statements of the read pool
-	stop chan struct{}
-	done chan struct{}
+	sqlstore.Admin
+	w    *sql.DB       // exactly one connection: SQLite has one writer anyway
+	r    *sql.DB       // read pool
+	ws   writeStmts    // prepared statements of the writer
+	rs   readStmts     // prepared statements of the read pool
+	stop chan struct{} // closed by Close to stop the checkpointer
+	done chan struct{} // closed by the checkpointer when it has stopped
 }
 
 var _ store.Store = (*DB)(nil)
@@ -50,6 +53,10 @@ var pragmas = []string{
 	"wal_autocheckpoint(0)",
 }
 
+// sessionOrder sorts ListSessions newest first; SQLite returns sessions
+// created in the same microsecond in the order it finds them.
+const sessionOrder = "created_at DESC"
+
 // checkpointEvery is how often the WAL is copied back into the database.
 const checkpointEvery = 250 * time.Millisecond
 
@@ -60,6 +67,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
+	// BEGIN IMMEDIATE takes the write lock at the start of a transaction:
+	// a deferred one would take a read lock first and could fail with
+	// SQLITE_BUSY when it upgrades, instead of waiting busy_timeout.
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	w, err := sql.Open("sqlite", dsn)
@@ -70,6 +80,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
+	// Migrate on the writer before the read pool exists, so that no reader
+	// ever sees a half-migrated schema.
 	db := &DB{w: w}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
@@ -80,11 +92,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	// The read pool shares the DSN (pragmas, _txlock) but runs only reads
+	// and the checkpointer's passive checkpoints, never the write lock.
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	db.r = r
-	if db.ws, err = prepare(ctx, w, writerQueries); err == nil {
-		db.rs, err = prepare(ctx, r, readerQueries)
+	db.Admin = sqlstore.NewAdmin(conn{r}, conn{w}, codec{}, sessionOrder)
+	if err = prepare(ctx, w, db.ws.named()); err == nil {
+		err = prepare(ctx, r, db.rs.named())
 	}
 	if err != nil {
 		db.Close()
@@ -118,7 +133,7 @@ func (db *DB) Close() error {
 		close(db.stop)
 		<-db.done
 	}
-	return errors.Join(db.ws.close(), db.rs.close(), db.r.Close(), db.w.Close())
+	return errors.Join(closeStmts(db.ws.named()), closeStmts(db.rs.named()), db.r.Close(), db.w.Close())
 }
 
 // Ping reports whether the database file answers a query.
@@ -147,6 +162,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// apply runs the migration file name and records its version, in one
+// transaction; a version already recorded is skipped, which makes Open
+// idempotent (and a crash mid-migration leaves nothing half-applied).
 func (db *DB) apply(ctx context.Context, name string) error {
 	version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
 	body, err := migrations.ReadFile(name)
@@ -182,6 +200,8 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
+	// The request's deadline passed while waiting for the writer or the
+	// lock: the database is slow, not wrong.
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
@@ -190,6 +210,8 @@ func translate(err error) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+		// Another process holds the lock beyond busy_timeout: not now,
+		// rather than never, so the caller may retry (HTTP 503).
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}

@@ -28,9 +28,15 @@ func BenchRotate(b *testing.B, s store.Store) {
 	if err := s.CreateClient(ctx, c); err != nil {
 		b.Fatal(err)
 	}
+	// A failed rotation breaks its worker's chain (the next token was never
+	// stored), so the worker stops; the benchmark fails at the end rather
+	// than from inside RunParallel.
 	var errs atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()
+	// Each worker owns one session: the benchmark measures rotations that
+	// do not contend for one token (that is testConcurrency's job), only
+	// for the database's writer.
 	b.RunParallel(func(pb *testing.PB) {
 		sess := &store.Session{ID: id("ses"), TenantID: ten.ID, UserID: u.ID, ClientID: c.ID, Generation: 1, CreatedAt: now,
 			LastUsedAt: now, IdleExpiresAt: now.Add(time.Hour), ExpiresAt: now.Add(time.Hour)}
@@ -56,6 +62,8 @@ func BenchRotate(b *testing.B, s store.Store) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rotations/s")
 }
 
+// randomHash returns the hash of a fresh random secret, as a login or a
+// rotation stores it.
 func randomHash() []byte {
 	var b [32]byte
 	rand.Read(b[:])

@@ -30,7 +30,7 @@ func testConcurrency(t *testing.T, s store.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				<-start
+				<-start // released together, to maximise the overlap
 				next, _, err := rotate(s, t, f, h, t0.Add(time.Minute))
 				mu.Lock()
 				defer mu.Unlock()
@@ -50,6 +50,8 @@ func testConcurrency(t *testing.T, s store.Store) {
 		if won != 1 || lost != n-1 || len(other) > 0 {
 			t.Fatalf("trial %d: %d claimed, %d not claimed, other errors %v; want 1, %d, none", trial, won, lost, other, n-1)
 		}
+		// The database, not only the return values, must agree: the one
+		// successor stored is the winner's, and the generation moved once.
 		st, err := s.RefreshState(ctx(t), h)
 		must(t, err)
 		if st.Child == nil || string(st.Child.Hash) != string(winners[0]) {
