@@ -68,16 +68,6 @@ func TestDecodeBody(t *testing.T) {
 	}
 }
 
-// TestDeepNestingStopsEarly shows the depth bound works on a document far
-// larger than the body limit: the reader refuses it at maxDepth.
-func TestDeepNestingStopsEarly(t *testing.T) {
-	body := `<ConsincoRefreshTokenBindingModel xmlns="` + modelsNS + `">` + strings.Repeat("<x>", 1_000_000)
-	_, err := decodeXML([]byte(body), refreshModel)
-	if de := httpx.IsDecode(err); de == nil || !strings.Contains(de.Problem, "nested deeper") {
-		t.Fatalf("decodeXML(1e6 nested elements) = %v, want the depth refusal", err)
-	}
-}
-
 // TestRequestFormat checks the Content-Types seed 001 lists and the 415 for
 // the rest.
 func TestRequestFormat(t *testing.T) {

@@ -79,24 +79,6 @@ func TestDecodeLogin(t *testing.T) {
 	}
 }
 
-// TestDecodeXMLDepth pins the nesting bound: a document httpx.MaxXMLDepth
-// elements deep passes, one level more is refused.
-func TestDecodeXMLDepth(t *testing.T) {
-	nest := func(depth int) []byte { // the root, Extra, then depth-2 levels of <x>
-		inner := strings.Repeat("<x>", depth-2) + strings.Repeat("</x>", depth-2)
-		return []byte(`<AccessTokenBindingModel ` + ns + `><Extra>` + inner + `</Extra></AccessTokenBindingModel>`)
-	}
-	for _, tc := range []struct {
-		depth int
-		ok    bool
-	}{{httpx.MaxXMLDepth, true}, {httpx.MaxXMLDepth + 1, false}} {
-		_, err := decodeXML(nest(tc.depth), refreshModel)
-		if (err == nil) != tc.ok {
-			t.Errorf("decodeXML(depth %d) = %v, want ok=%v", tc.depth, err, tc.ok)
-		}
-	}
-}
-
 // TestNewOptions refuses mount options: the dialect has none, so a typo
 // fails the start instead of being ignored.
 func TestNewOptions(t *testing.T) {
