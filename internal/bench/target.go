@@ -74,33 +74,38 @@ func remote(cfg *Config) (*Target, error) {
 // embed starts renova in process on a fresh database (a temporary SQLite
 // file, or a new schema of cfg.DatabaseURL), bootstraps it, creates the
 // bench's tenant, client and users, and serves it on a loopback port
-// through the same Serve as `renova serve` (pprof on cfg.DebugAddr).
-func embed(ctx context.Context, cfg *Config, s *Surface) (t *Target, err error) {
-	t = &Target{HTTP: newHTTP(cfg.Connections)}
-	defer func() {
-		if err != nil {
-			t.Close()
-		}
-	}()
+// through the same Serve as `renova serve` (pprof on cfg.DebugAddr). When
+// a step fails, what the earlier steps made is closed before it returns.
+func embed(ctx context.Context, cfg *Config, s *Surface) (*Target, error) {
+	t := &Target{HTTP: newHTTP(cfg.Connections)}
+	if err := t.setUp(ctx, cfg, s); err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// setUp carries out embed's steps, registering each one's cleanup on t.
+func (t *Target) setUp(ctx context.Context, cfg *Config, s *Surface) error {
 	dbURL, err := t.freshDatabase(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	app, err := t.build(ctx, cfg, dbURL)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.seed(ctx, cfg, app, s); err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.serve(ctx, app); err != nil {
-		return nil, err
+		return err
 	}
 	if t.db, err = openDatabase(dbURL); err != nil {
-		return nil, err
+		return err
 	}
 	t.close = append(t.close, func() { t.db.Close() })
-	return t, nil
+	return nil
 }
 
 // freshDatabase returns the URL of an empty database for this run.
