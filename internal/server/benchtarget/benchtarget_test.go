@@ -1,32 +1,50 @@
-package bench
+package benchtarget_test
 
 import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
+	"github.com/renova-auth/renova/internal/bench"
+	"github.com/renova-auth/renova/internal/server/benchtarget"
 	"github.com/renova-auth/renova/internal/store/postgres/pgtest"
 )
 
-// tiny is a run small enough for a unit test: a handful of requests on a
-// temporary SQLite file, cheap password hashing, quiet logs.
-func tiny(scenario string) Config {
-	return Config{Scenario: scenario, Requests: 40, Duration: time.Minute, Connections: 4, Sessions: 6,
-		UserCount: 2, Contenders: 5, Trials: 3, Password: apptest.FastPassword, TempDir: "",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+// launcher returns a Launcher for a test: temporary SQLite files under
+// dir (or a fresh schema of dbURL), cheap password hashing, quiet logs.
+func launcher(dir, dbURL string) *benchtarget.Launcher {
+	return benchtarget.New(benchtarget.Config{TempDir: dir, DatabaseURL: dbURL, Users: 2,
+		Password: apptest.FastPassword, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+// tiny is a run small enough for a unit test: a handful of requests
+// against renova on a temporary SQLite file in t's directory.
+func tiny(t *testing.T, scenario string) bench.Config {
+	return bench.Config{Scenario: scenario, Requests: 40, Duration: time.Minute, Connections: 4, Sessions: 6,
+		Contenders: 5, Trials: 3, Launcher: launcher(t.TempDir(), "")}
 }
 
 // verdicts maps invariant names to their checks.
-func verdicts(rep *Report) map[string]Check {
-	m := map[string]Check{}
+func verdicts(rep *bench.Report) map[string]bench.Check {
+	m := map[string]bench.Check{}
 	for _, c := range rep.Invariants {
 		m[c.Name] = c
 	}
 	return m
+}
+
+// failures sums a phase's failed requests.
+func failures(p *bench.Result) int64 {
+	var n int64
+	for _, e := range p.Errors {
+		n += e.Count
+	}
+	return n
 }
 
 // TestScenarios runs every scenario for a few requests against an
@@ -47,14 +65,12 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {
-			cfg := tiny(tc.scenario)
-			cfg.TempDir = t.TempDir()
-			rep, err := Run(context.Background(), cfg)
+			rep, err := bench.Run(context.Background(), tiny(t, tc.scenario))
 			if err != nil {
 				t.Fatalf("Run(%s) = %v", tc.scenario, err)
 			}
-			if !rep.OK {
-				t.Errorf("Run(%s) broke an invariant: %+v", tc.scenario, rep.Invariants)
+			if !rep.OK || rep.Backend != "sqlite" {
+				t.Errorf("Run(%s): backend %s, invariants %+v; want sqlite, all held", tc.scenario, rep.Backend, rep.Invariants)
 			}
 			v := verdicts(rep)
 			for _, name := range tc.want {
@@ -63,9 +79,9 @@ func TestScenarios(t *testing.T) {
 				}
 			}
 			p := rep.Phases[len(rep.Phases)-1]
-			if p.Requests != tc.requests || errorsOf(p) != 0 {
+			if p.Requests != tc.requests || failures(p) != 0 {
 				t.Errorf("Run(%s) phase %s: %d requests, %d errors %v; want %d requests, no errors",
-					tc.scenario, p.Name, p.Requests, errorsOf(p), p.Errors, tc.requests)
+					tc.scenario, p.Name, p.Requests, failures(p), p.Errors, tc.requests)
 			}
 			if rep.Memory == nil || rep.Memory.PeakMiB <= 0 {
 				t.Errorf("Run(%s) memory = %+v, want the peak RSS of the embedded run", tc.scenario, rep.Memory)
@@ -75,11 +91,9 @@ func TestScenarios(t *testing.T) {
 }
 
 // TestContentionOneSuccessorPerTrial: 5 concurrent presentations × 3
-// trials report exactly one successor in each trial.
+// trials report exactly one successor in each trial, checked in the store.
 func TestContentionOneSuccessorPerTrial(t *testing.T) {
-	cfg := tiny("contention")
-	cfg.TempDir = t.TempDir()
-	rep, err := Run(context.Background(), cfg)
+	rep, err := bench.Run(context.Background(), tiny(t, "contention"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +109,9 @@ func TestContentionOneSuccessorPerTrial(t *testing.T) {
 // TestFloorAndLoginLoad runs the refresh scenario with the floor first and
 // a second phase beside logins, and checks the phases and ratios exist.
 func TestFloorAndLoginLoad(t *testing.T) {
-	cfg := tiny("refresh")
-	cfg.TempDir, cfg.Floor, cfg.LoginLoad = t.TempDir(), true, 2
-	rep, err := Run(context.Background(), cfg)
+	cfg := tiny(t, "refresh")
+	cfg.Floor, cfg.LoginLoad = true, 2
+	rep, err := bench.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,11 +126,11 @@ func TestFloorAndLoginLoad(t *testing.T) {
 	if !rep.OK {
 		t.Errorf("invariants: %+v", rep.Invariants)
 	}
-	if len(rep.Ratios) != 3 || rep.phase("renova").OfFloor <= 0 {
+	if len(rep.Ratios) != 3 || rep.Phases[1].OfFloor <= 0 {
 		t.Errorf("ratios = %+v, want renova and renova+logins over the floor, and with/without logins", rep.Ratios)
 	}
-	if c := verdicts(rep)["floor: one live token per session"]; !c.OK {
-		t.Errorf("floor invariant = %+v", c)
+	if c := verdicts(rep)["floor: one live token per session"]; !c.OK || c.Detail != "6 sessions, 0 without exactly one unused token" {
+		t.Errorf("floor invariant = %+v, want 6 sessions, none without one unused token", c)
 	}
 }
 
@@ -126,38 +140,14 @@ func TestPostgres(t *testing.T) {
 	base := pgtest.URL(t)
 	for _, sc := range []string{"refresh", "contention"} {
 		t.Run(sc, func(t *testing.T) {
-			cfg := tiny(sc)
-			cfg.DatabaseURL, cfg.Floor = base, sc == "refresh"
-			rep, err := Run(context.Background(), cfg)
+			cfg := tiny(t, sc)
+			cfg.Launcher, cfg.Floor = launcher("", base), sc == "refresh"
+			rep, err := bench.Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !rep.OK || rep.Backend != "postgres" {
 				t.Errorf("Run(%s on postgres) backend %s, invariants %+v", sc, rep.Backend, rep.Invariants)
-			}
-		})
-	}
-}
-
-// TestConfigErrors: runs that cannot mean anything are refused before
-// anything starts.
-func TestConfigErrors(t *testing.T) {
-	cases := []struct {
-		name string
-		cfg  Config
-		want string
-	}{
-		{"unknown scenario", Config{Scenario: "nope"}, `unknown scenario "nope"`},
-		{"unknown surface", Config{Surface: "nope"}, `unknown surface "nope"`},
-		{"dialect with jwks", Config{Surface: "standard", Scenario: "jwks", Floor: true}, "--floor goes with the refresh scenario"},
-		{"login load with login", Config{Scenario: "login", LoginLoad: 2}, "--login-load goes with the refresh scenario"},
-		{"url without credentials", Config{URL: "http://127.0.0.1:1"}, "--url needs --client-id"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Run(context.Background(), tc.cfg)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("Run(%s) = %v, want an error containing %q", tc.name, err, tc.want)
 			}
 		})
 	}
@@ -170,16 +160,54 @@ func TestSurfaces(t *testing.T) {
 	for _, s := range []string{"icredit", "consinco", "formulacerta", "hdi"} {
 		for _, sc := range []string{"refresh", "contention"} {
 			t.Run(s+"/"+sc, func(t *testing.T) {
-				cfg := tiny(sc)
-				cfg.TempDir, cfg.Surface = t.TempDir(), s
-				rep, err := Run(context.Background(), cfg)
+				cfg := tiny(t, sc)
+				cfg.Surface = s
+				rep, err := bench.Run(context.Background(), cfg)
 				if err != nil {
 					t.Fatalf("Run(%s, %s) = %v", s, sc, err)
 				}
-				if !rep.OK || errorsOf(rep.Phases[0]) != 0 {
+				if !rep.OK || failures(rep.Phases[0]) != 0 {
 					t.Errorf("Run(%s, %s): errors %v, invariants %+v", s, sc, rep.Phases[0].Errors, rep.Invariants)
 				}
 			})
 		}
+	}
+}
+
+// TestSetupFails: a start whose setup fails (here a RENOVA_SECRET too
+// short for server.Build) returns the error and removes what it had
+// made, instead of closing a nil target and panicking, whether it is
+// called alone or by bench.Run.
+func TestSetupFails(t *testing.T) {
+	std, err := bench.Lookup("standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	l := benchtarget.New(benchtarget.Config{TempDir: dir, Secret: "short", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if srv, err := l.Renova(context.Background(), std); err == nil || !strings.Contains(err.Error(), "RENOVA_SECRET") {
+		t.Errorf("Renova(secret short) = %+v, %v; want an error naming RENOVA_SECRET", srv, err)
+	}
+	cfg := tiny(t, "refresh")
+	cfg.Launcher = l
+	if rep, err := bench.Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "RENOVA_SECRET") {
+		t.Errorf("Run(secret short) = %+v, %v; want an error naming RENOVA_SECRET", rep, err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("failed starts left %d entries in their temporary directory, want none", len(left))
+	}
+}
+
+// TestCloseRemovesEverything: after a run, the temporary SQLite files of
+// renova and the floor are gone.
+func TestCloseRemovesEverything(t *testing.T) {
+	dir := t.TempDir()
+	cfg := tiny(t, "refresh")
+	cfg.Launcher, cfg.Floor, cfg.Requests = launcher(dir, ""), true, 8
+	if _, err := bench.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("after the run %d entries are left in its temporary directory, want none", len(left))
 	}
 }
