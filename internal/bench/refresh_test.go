@@ -138,7 +138,7 @@ func TestRefreshDeadChains(t *testing.T) {
 		}
 	}
 	r := testRun(f, "refresh", false)
-	r.cfg.Requests = 0
+	r.cfg.Requests = 1000 // far above what 6 dying chains can spend
 	if err := r.refresh(context.Background(), "renova"); err != nil {
 		t.Fatal(err)
 	}
