@@ -1,13 +1,17 @@
 // Package bench is the load generator behind `renova bench` (issue 8). It
-// drives a renova over loopback HTTP, either one it starts in process on a
-// fresh SQLite file or PostgreSQL schema (embedded mode) or a running one
-// (--url), through one of the scenarios below, and reports req/s, latency
-// percentiles and errors by status and reason, each figure beside the
-// floor: the least a refresh endpoint can do on the same machine in the
-// same run (package floor). After every run it checks the invariants of
-// PRODUCT.md §2 against the store: one live refresh token per session,
-// zero 5xx, zero reuse detections that were not real reuse, and, for
-// contention, exactly one successor per trial.
+// drives a renova over loopback HTTP, either one the composition root
+// starts in process on a fresh SQLite file or PostgreSQL schema (embedded
+// mode, through a Launcher) or a running one (--url), through one of the
+// scenarios below, and reports req/s, latency percentiles and errors by
+// status and reason, each figure beside the floor: the least a refresh
+// endpoint can do on the same machine in the same run (package floor).
+// After every run it checks the invariants of PRODUCT.md §2, against the
+// store through the Launcher's Inspector when it can see one: one live
+// refresh token per session, zero 5xx, zero reuse detections that were
+// not real reuse, and, for contention, exactly one successor per trial.
+//
+// bench talks HTTP and nothing else: it imports none of auth, server or
+// store (issue 11).
 package bench
 
 import (
@@ -15,11 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"slices"
 	"time"
-
-	"github.com/renova-auth/renova/internal/password"
 )
 
 // Scenarios are the load shapes `renova bench --scenario` knows.
@@ -30,7 +31,7 @@ type Config struct {
 	Scenario string // one of Scenarios; default refresh
 	Surface  string // standard (default) or a dialect: the refresh call of that surface
 
-	URL          string // a running renova; empty starts one in process
+	URL          string // a running renova; empty starts one through Launcher
 	ClientID     string // --url mode: the client to use
 	ClientSecret string // --url mode: its secret (empty for a public client)
 	Users        []User // --url mode: who logs in
@@ -39,27 +40,19 @@ type Config struct {
 	AppCode      string // --url mode: application code (HDI)
 	Prefix       string // --url mode: the surface's mount prefix (default /<surface>)
 
-	DatabaseURL  string          // embedded: "" (temporary SQLite) or postgres://... (a fresh schema is made and dropped)
-	Secret       string          // embedded: RENOVA_SECRET; generated for the run when empty
-	DBMaxConns   int             // embedded PostgreSQL pool size (renova's default 16)
-	LoginSlots   int             // embedded: password hashes at once (0 = number of CPUs, renova's default)
-	StoreTimeout time.Duration   // embedded: renova's --store-timeout (default 3s)
-	DebugAddr    string          // embedded: serve pprof here (off when empty)
-	TempDir      string          // embedded: where the SQLite files go (default os.TempDir)
-	Password     password.Params // embedded: argon2id cost; zero means production's (tests pass a cheap one)
+	// Launcher starts renova when URL is empty, and the floor for Floor.
+	Launcher Launcher
 
 	Duration    time.Duration // bound on each measured phase; default 10s
 	Requests    int64         // bound on requests per phase; 0 means none
 	Connections int           // concurrent workers (and keep-alive connections); default 64
 	Sessions    int           // refresh: sessions logged in first; default Connections
-	UserCount   int           // embedded: users the bench creates; default 8
 	Contenders  int           // contention: concurrent presentations of one token; default 20
 	Trials      int           // contention: how many tokens; default 100
 	LoginLoad   int           // refresh: logins kept in flight beside the refresh workers in a second phase
 	Floor       bool          // measure the floor first, in process, on the same kind of database
 
-	Logger   *slog.Logger // the embedded server's log (default: warnings to stderr)
-	Progress io.Writer    // live progress line; nil for none
+	Progress io.Writer // live progress line; nil for none
 }
 
 // withDefaults fills the zero fields of c.
@@ -79,20 +72,11 @@ func (c Config) withDefaults() Config {
 	if c.Sessions <= 0 {
 		c.Sessions = c.Connections
 	}
-	if c.UserCount <= 0 {
-		c.UserCount = 8
-	}
 	if c.Contenders <= 0 {
 		c.Contenders = 20
 	}
 	if c.Trials <= 0 {
 		c.Trials = 100
-	}
-	if c.DBMaxConns <= 0 {
-		c.DBMaxConns = 16
-	}
-	if c.StoreTimeout <= 0 {
-		c.StoreTimeout = 3 * time.Second
 	}
 	return c
 }
@@ -114,6 +98,9 @@ func (c Config) validate() (*Surface, error) {
 	}
 	if c.LoginLoad > 0 && c.Scenario != "refresh" {
 		return nil, errors.New("--login-load goes with the refresh scenario")
+	}
+	if c.Launcher == nil && (c.URL == "" || c.Floor) {
+		return nil, errors.New("an embedded run and --floor need a Launcher to start the servers")
 	}
 	return s, nil
 }
@@ -137,19 +124,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.URL != "" {
 		t, err = remote(&cfg)
 	} else {
-		t, err = embed(ctx, &cfg, surface)
+		t, err = embedded(ctx, &cfg, surface)
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer t.Close()
 	rep.Backend, rep.Target = t.Backend, remoteURL(t.URL)
-	r := &run{cfg: cfg, t: t, s: surface, rep: rep}
+	r := &run{cfg: cfg, t: t, s: surface, rep: rep, now: time.Now}
 	if err := r.scenario(ctx); err != nil {
 		return nil, err
 	}
 	t.HTTP.CloseIdleConnections()
-	rep.finish(t.app != nil)
+	rep.finish(t.embedded)
 	return rep, nil
 }
 
@@ -159,6 +146,7 @@ type run struct {
 	t   *Target
 	s   *Surface
 	rep *Report
+	now func() time.Time // the clock of the bounds; tests move a fake one
 }
 
 // scenario dispatches to the scenario's driver.
@@ -181,5 +169,6 @@ func (r *run) scenario(ctx context.Context) error {
 
 // phase returns a phase of the run's size and bounds.
 func (r *run) phase(name string, workers int) phase {
-	return phase{name: name, workers: workers, duration: r.cfg.Duration, requests: r.cfg.Requests, progress: r.cfg.Progress}
+	return phase{name: name, workers: workers, duration: r.cfg.Duration, requests: r.cfg.Requests,
+		progress: r.cfg.Progress, now: r.now}
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/renova-auth/renova/internal/secret"
 )
 
 // trial is one contention trial: a fresh session's first token, presented
@@ -29,8 +27,8 @@ func (r *run) contention(ctx context.Context) error {
 	}
 	var trials []*trial
 	var busy time.Duration
-	deadline := time.Now().Add(r.cfg.Duration)
-	for k := 0; k < r.cfg.Trials && ctx.Err() == nil && time.Now().Before(deadline); k++ {
+	deadline := r.now().Add(r.cfg.Duration)
+	for k := 0; k < r.cfg.Trials && ctx.Err() == nil && r.now().Before(deadline); k++ {
 		if r.cfg.Requests > 0 && int64(len(trials)*n) >= r.cfg.Requests {
 			break
 		}
@@ -38,9 +36,9 @@ func (r *run) contention(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		t0 := time.Now()
+		t0 := r.now()
 		trials = append(trials, r.burst(ctx, chains[0].tok, recs))
-		busy += time.Since(t0)
+		busy += r.now().Sub(t0)
 		r.progressTrial(len(trials))
 	}
 	total := newRecorder()
@@ -66,9 +64,9 @@ func (r *run) burst(ctx context.Context, tok Tokens, recs []*recorder) *trial {
 		}
 		wg.Go(func() {
 			<-start
-			t0 := time.Now()
+			t0 := r.now()
 			got, o := r.t.exchange(ctx, req, r.s.Parse)
-			recs[i].record(time.Since(t0), o)
+			recs[i].record(r.now().Sub(t0), o)
 			if o.ok() {
 				mu.Lock()
 				tr.answers[i], tr.ok = got.Refresh, tr.ok+1
@@ -107,7 +105,7 @@ func (r *run) checkTrials(ctx context.Context, trials []*trial) {
 		good++
 	}
 	detail := fmt.Sprintf("%d/%d trials: all %d answers carry the same successor", good, len(trials), r.cfg.Contenders)
-	if r.t.db != nil {
+	if r.t.store != nil {
 		detail += " and the store holds exactly that one child"
 	} else {
 		detail += " (store not visible in --url mode)"
@@ -130,23 +128,14 @@ func (r *run) oneSuccessor(ctx context.Context, tr *trial) error {
 			return fmt.Errorf("answers carry different refresh tokens")
 		}
 	}
-	if r.t.db == nil {
+	if r.t.store == nil {
 		return nil
 	}
-	parent, err1 := secret.Parse(tr.parent)
-	child, err2 := secret.Parse(tr.answers[0])
-	if err1 != nil || err2 != nil {
-		return fmt.Errorf("not renova refresh tokens")
-	}
-	n, err := r.t.db.children(ctx, parent.Hash())
+	n, isChild, err := r.t.store.Successors(ctx, tr.parent, tr.answers[0])
 	if err != nil {
 		return err
 	}
-	st, err := r.t.app.Store.RefreshState(ctx, parent.Hash())
-	if err != nil {
-		return err
-	}
-	if n != 1 || st.Child == nil || string(st.Child.Hash) != string(child.Hash()) {
+	if n != 1 || !isChild {
 		return fmt.Errorf("store holds %d children of the token, want exactly the answered one", n)
 	}
 	return nil

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-
-	"github.com/renova-auth/renova/internal/secret"
-	"github.com/renova-auth/renova/internal/store"
 )
 
 // Check is one invariant's verdict.
@@ -22,17 +19,17 @@ type Check struct {
 func (r *run) checkChains(ctx context.Context, chains []*chain) {
 	r.rep.check("zero 5xx", r.rep.fiveXX() == 0, fmt.Sprintf("%d answers with a 5xx status", r.rep.fiveXX()))
 	r.checkReuse(ctx)
-	if r.t.db == nil {
+	if r.t.store == nil {
 		r.checkRemoteChains(ctx, chains)
 		return
 	}
 	stale := 0
 	for _, ch := range chains {
-		if !r.liveInStore(ctx, ch.tok.Refresh) {
+		if live, err := r.t.store.Live(ctx, ch.tok.Refresh); err != nil || !live {
 			stale++
 		}
 	}
-	t, err := r.t.db.tally(ctx, r.t.Creds.ClientID)
+	t, err := r.t.store.Tally(ctx, r.t.Creds.ClientID)
 	if err != nil {
 		r.rep.check("one live refresh token per session", false, "query: "+err.Error())
 		return
@@ -41,17 +38,6 @@ func (r *run) checkChains(ctx context.Context, chains []*chain) {
 	r.rep.check("one live refresh token per session", ok, fmt.Sprintf(
 		"%d sessions in the store, %d with exactly one unused token, %d with another number, %d revoked; %d of %d tokens the clients hold are not that live token",
 		t.Sessions, t.OneLive, t.Anomalies, t.Revoked, stale, len(chains)))
-}
-
-// liveInStore reports whether rt is its session's unused, childless token
-// in a live session.
-func (r *run) liveInStore(ctx context.Context, rt string) bool {
-	tok, err := secret.Parse(rt)
-	if err != nil {
-		return false
-	}
-	st, err := r.t.app.Store.RefreshState(ctx, tok.Hash())
-	return err == nil && !st.Token.Used() && st.Child == nil && !st.Session.Revoked()
 }
 
 // checkRemoteChains checks, through RFC 7662, that every token the
@@ -77,29 +63,28 @@ func (r *run) checkRemoteChains(ctx context.Context, chains []*chain) {
 // its grace window, so any detection is a false one.
 func (r *run) checkReuse(ctx context.Context) {
 	answers := r.rep.reused()
-	if r.t.app == nil {
+	if r.t.store == nil {
 		r.rep.check("zero false reuse detections", answers == 0, fmt.Sprintf(
 			"%d answers with reason reused (audit not visible in --url mode)", answers))
 		return
 	}
-	r.t.app.Audit.Flush()
-	events, err := r.t.app.Store.ListAudit(ctx, store.AuditFilter{Action: "refresh.reuse", Limit: 1000})
+	events, err := r.t.store.ReuseEvents(ctx)
 	if err != nil {
 		r.rep.check("zero false reuse detections", false, "audit: "+err.Error())
 		return
 	}
-	r.rep.check("zero false reuse detections", answers == 0 && len(events) == 0, fmt.Sprintf(
-		"%d answers with reason reused, %d refresh.reuse audit events", answers, len(events)))
+	r.rep.check("zero false reuse detections", answers == 0 && events == 0, fmt.Sprintf(
+		"%d answers with reason reused, %d refresh.reuse audit events", answers, events))
 }
 
 // checkSessions checks a login run: every session has one unused token,
 // and there are as many sessions as successful logins.
 func (r *run) checkSessions(ctx context.Context, logins int64) {
-	if r.t.db == nil {
+	if r.t.store == nil {
 		r.rep.skip("one live refresh token per session", "store not visible in --url mode")
 		return
 	}
-	t, err := r.t.db.tally(ctx, r.t.Creds.ClientID)
+	t, err := r.t.store.Tally(ctx, r.t.Creds.ClientID)
 	if err != nil {
 		r.rep.check("one live refresh token per session", false, "query: "+err.Error())
 		return

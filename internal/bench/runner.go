@@ -25,29 +25,34 @@ type phase struct {
 	duration time.Duration
 	requests int64 // total budget across workers; 0 means no bound
 	progress io.Writer
+	now      func() time.Time // the clock of the bound and the latencies; default time.Now
 }
 
 // run drives op and returns the phase's figures.
 func (p phase) run(ctx context.Context, op workFn) *Result {
+	now := p.now
+	if now == nil {
+		now = time.Now
+	}
 	recs := make([]*recorder, p.workers)
 	var left atomic.Int64
 	left.Store(p.requests)
 	var done, failed atomic.Int64
-	start := time.Now()
+	start := now()
 	deadline := start.Add(p.duration)
 	stop := p.showProgress(start, &done, &failed)
 	var wg sync.WaitGroup
 	for w := range p.workers {
 		recs[w] = newRecorder()
 		wg.Go(func() {
-			for ctx.Err() == nil && time.Now().Before(deadline) {
+			for ctx.Err() == nil && now().Before(deadline) {
 				if p.requests > 0 && left.Add(-1) < 0 {
 					return
 				}
-				t0 := time.Now()
+				t0 := now()
 				o, more, skip := op(ctx, w)
 				if !skip {
-					recs[w].record(time.Since(t0), o)
+					recs[w].record(now().Sub(t0), o)
 					done.Add(1)
 					if !o.ok() {
 						failed.Add(1)
@@ -60,7 +65,7 @@ func (p phase) run(ctx context.Context, op workFn) *Result {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := now().Sub(start)
 	stop()
 	total := newRecorder()
 	for _, r := range recs {

@@ -10,12 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/renova-auth/renova/internal/bench"
+	"github.com/renova-auth/renova/internal/server/benchtarget"
 )
 
 // benchCmd is `renova bench`, the load generator (issue 8, BENCHMARKS.md).
 // Without --url it starts renova in process on a temporary SQLite file, or
-// on a fresh schema of --database-url when that is a postgres:// URL, and
-// drives it over loopback HTTP; with --url it drives a running renova.
+// on a fresh schema of --database-url when that is a postgres:// URL
+// (benchtarget, the composition root of the embedded mode), and drives it
+// over loopback HTTP; with --url it drives a running renova.
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "measure renova under load (req/s, latency percentiles, invariants)", Args: cobra.NoArgs,
 		Long: `bench drives renova over HTTP through one scenario and prints req/s, p50/p95/p99/max
@@ -76,11 +78,11 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-// benchConfig reads the flags. The embedded server takes --database-url,
-// --db-max-conns, --login-slots, --store-timeout and --debug-addr from the
-// root flags when they are given, and RENOVA_SECRET from the environment;
-// it never uses RENOVA_DATABASE_URL, so that a bench cannot load a
-// production database by accident.
+// benchConfig reads the flags. The embedded servers (renova, the floor)
+// take --database-url, --db-max-conns, --login-slots, --store-timeout and
+// --debug-addr from the root flags when they are given, and RENOVA_SECRET
+// from the environment; they never use RENOVA_DATABASE_URL, so that a
+// bench cannot load a production database by accident.
 func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 	f := cmd.Flags()
 	var c bench.Config
@@ -105,10 +107,11 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 		p, _ := f.GetString("password")
 		c.Users = []bench.User{{Login: u, Password: p}}
 	}
-	c.Secret = os.Getenv("RENOVA_SECRET")
-	if err := rootSettings(cmd, &c); err != nil {
+	t := benchtarget.Config{Secret: os.Getenv("RENOVA_SECRET")}
+	if err := rootSettings(cmd, &t); err != nil {
 		return c, err
 	}
+	c.Launcher = benchtarget.New(t)
 	if isTerminal(os.Stderr) && !jsonOut(cmd) {
 		c.Progress = cmd.ErrOrStderr()
 	}
@@ -116,7 +119,7 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 }
 
 // rootSettings copies the root flags that were given onto c.
-func rootSettings(cmd *cobra.Command, c *bench.Config) error {
+func rootSettings(cmd *cobra.Command, c *benchtarget.Config) error {
 	f := cmd.Flags()
 	get := func(name string) (string, bool) {
 		v, _ := f.GetString(name)

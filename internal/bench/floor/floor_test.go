@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/renova-auth/renova/internal/bench/floor"
@@ -99,4 +100,78 @@ func benchFloor(b *testing.B, dbURL string) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "refresh/s")
+}
+
+// TestAnswers: the floor answers a client's mistakes with RFC 6749 errors
+// and JSON that is never cached.
+func TestAnswers(t *testing.T) {
+	h := open(t, sqliteURL(t)).Handler()
+	cases := []struct {
+		name string
+		form url.Values
+		code int
+		err  string
+	}{
+		{"no grant", url.Values{}, 400, "unsupported_grant_type"},
+		{"client credentials", url.Values{"grant_type": {"client_credentials"}}, 400, "unsupported_grant_type"},
+		{"short token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"abc"}}, 400, "invalid_grant"},
+		{"unknown token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {strings.Repeat("A", 43)}}, 400, "invalid_grant"},
+	}
+	for _, tc := range cases {
+		if code, v := post(h, tc.form); code != tc.code || v["error"] != tc.err {
+			t.Errorf("POST %s = %d %v, want %d %s", tc.name, code, v, tc.code, tc.err)
+		}
+	}
+	req := httptest.NewRequest("POST", "/oauth2/token", strings.NewReader("%%%"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "invalid_request") || w.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("unparsable form = %d %s %v, want 400 invalid_request, no-store", w.Code, w.Body.String(), w.Header())
+	}
+}
+
+// TestOneWinner: a token presented by 16 clients at once is rotated once;
+// the floor has no grace window, so the others are refused, and the
+// session still has exactly one unused token.
+func TestOneWinner(t *testing.T) {
+	for _, tc := range []struct{ name, url string }{{"sqlite", sqliteURL(t)}, {"postgres", ""}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.url == "" {
+				tc.url = pgtest.FreshSchema(t, pgtest.URL(t))
+			}
+			s := open(t, tc.url)
+			h := s.Handler()
+			_, v := post(h, url.Values{"grant_type": {"password"}})
+			rt, _ := v["refresh_token"].(string)
+			codes := make([]int, 16)
+			var wg sync.WaitGroup
+			for i := range codes {
+				wg.Go(func() { codes[i], _ = post(h, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}) })
+			}
+			wg.Wait()
+			won := 0
+			for _, c := range codes {
+				if c == 200 {
+					won++
+				} else if c != 400 {
+					t.Errorf("a losing presentation = %d, want 400", c)
+				}
+			}
+			n, bad, err := s.Anomalies(context.Background())
+			if won != 1 || n != 1 || bad != 0 || err != nil {
+				t.Errorf("16 presentations: %d won; Anomalies = %d, %d, %v; want 1 winner, 1 session, 0 bad", won, n, bad, err)
+			}
+		})
+	}
+}
+
+// TestOpenFails: a database that cannot be opened is an error at Open.
+func TestOpenFails(t *testing.T) {
+	if _, err := floor.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "no", "such", "dir", "f.db"), 1); err == nil {
+		t.Errorf("Open(a file in a missing directory) = nil error")
+	}
+	if _, err := floor.Open(context.Background(), "postgres://%zz", 1); err == nil {
+		t.Errorf("Open(a malformed PostgreSQL URL) = nil error")
+	}
 }

@@ -1,4 +1,4 @@
-package bench
+package benchtarget
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for the invariant queries
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+
+	"github.com/renova-auth/renova/internal/bench"
 )
 
 // database is a read connection to the run's database. The invariants
@@ -51,18 +53,9 @@ func (d *database) q(s string) string {
 	return b.String()
 }
 
-// sessionTally counts the sessions of one client by their number of
-// unused refresh tokens.
-type sessionTally struct {
-	Sessions  int // every session of the client
-	OneLive   int // live sessions with exactly one unused token
-	Revoked   int // revoked sessions
-	Anomalies int // live sessions with zero or several unused tokens
-}
-
 // tally counts the client's sessions and their unused tokens.
-func (d *database) tally(ctx context.Context, clientID string) (sessionTally, error) {
-	var t sessionTally
+func (d *database) tally(ctx context.Context, clientID string) (bench.Tally, error) {
+	var t bench.Tally
 	// One pass over the unused tokens: refresh_tokens has no index on
 	// session_id (the hot path never needs one).
 	rows, err := d.QueryContext(ctx, d.q(`SELECT s.revoked_at IS NOT NULL, coalesce(u.n, 0)
