@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -100,14 +101,18 @@ func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: int32(cfg.DBMaxConns), StatementTimeout: cfg.StoreTimeout})
 }
 
+// minSecret is the shortest master secret accepted, from RENOVA_SECRET or
+// the secret file alike: every sealing and successor key derives from it.
+const minSecret = 32
+
 // masterSecret returns RENOVA_SECRET. On SQLite without it, a generated
 // secret is kept in a 0600 file beside the database (a development
 // convenience, warned about); on PostgreSQL it is required, because
 // replicas must share it.
 func masterSecret(cfg *config.Config, logger *slog.Logger) ([]byte, error) {
 	if cfg.Secret != "" {
-		if len(cfg.Secret) < 32 {
-			return nil, errors.New("RENOVA_SECRET must be at least 32 characters")
+		if len(cfg.Secret) < minSecret {
+			return nil, fmt.Errorf("RENOVA_SECRET must be at least %d characters", minSecret)
 		}
 		return []byte(cfg.Secret), nil
 	}
@@ -116,16 +121,52 @@ func masterSecret(cfg *config.Config, logger *slog.Logger) ([]byte, error) {
 		return nil, errors.New("RENOVA_SECRET is required with PostgreSQL (every replica needs the same one)")
 	}
 	file := path + ".secret"
-	if b, err := os.ReadFile(file); err == nil {
-		return []byte(strings.TrimSpace(string(b))), nil
+	s, err := readSecretFile(file)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return s, err
 	}
-	s := randomSecret()
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+	g := randomSecret()
+	if err := writeSecretFile(file, g); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(file, []byte(s+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("write dev secret: %w", err)
-	}
 	logger.Warn("RENOVA_SECRET is not set: generated one for development and stored it beside the database; set RENOVA_SECRET in production", "file", file)
+	return []byte(g), nil
+}
+
+// readSecretFile reads the development secret kept in file. It returns an
+// error wrapping fs.ErrNotExist only when there is no file, the one case in
+// which a new secret may be generated: any other failure, or a file
+// holding fewer than minSecret characters, stops the start, because the
+// signing keys in the database are sealed with the secret that was there.
+func readSecretFile(file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("secret file: %w; repair it or set RENOVA_SECRET", err)
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) < minSecret {
+		return nil, fmt.Errorf("secret file %s holds %d characters, want at least %d: restore it, or set RENOVA_SECRET to the secret it held (the signing keys are sealed with it)", file, len(s), minSecret)
+	}
 	return []byte(s), nil
+}
+
+// writeSecretFile stores a freshly generated secret with mode 0600. It
+// refuses to replace a file that appeared meanwhile (another process
+// starting on the same database), so no secret is ever overwritten.
+func writeSecretFile(file, s string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write dev secret: %w", err)
+	}
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("write dev secret %s: %w", file, err)
+	}
+	return f.Close()
 }
