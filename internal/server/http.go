@@ -65,11 +65,17 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// recoverer turns a panic into a logged 500 without a stack trace on the wire.
+// recoverer turns a panic into a logged 500 without a stack trace on the
+// wire. http.ErrAbortHandler is re-raised: it asks net/http to cut the
+// connection, which is the only honest end for a half-written answer.
 func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil && v != http.ErrAbortHandler {
+			v := recover()
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			if v != nil {
 				httpx.Internal(logger, r, fmt.Errorf("panic: %v", v))
 				httpx.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
 			}
