@@ -177,6 +177,40 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 	}
 }
 
+// TestServeFollowsRotation: a running server re-reads the signing keys
+// every --key-reload, so a rotation made by another process (the CLI, a
+// second replica) reaches it without a restart.
+func TestServeFollowsRotation(t *testing.T) {
+	cfg := serveConfig(t)
+	cfg.KeyReload = 10 * time.Millisecond
+	s := serve(t, cfg)
+	before, _ := s.app.Ring.Current("ES256")
+
+	other := *cfg
+	other.HTTPAddr = "127.0.0.1:0"
+	admin, err := server.Build(context.Background(), &other, slog.New(slog.DiscardHandler), server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if err := admin.Ring.Rotate(context.Background(), "ES256"); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := admin.Ring.Current("ES256")
+	// The reload runs on a real ticker; poll the condition, bounded above.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if cur, _ := s.app.Ring.Current("ES256"); cur.Kid == want.Kid {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still signs with %s 10s after the rotation to %s", before.Kid, want.Kid)
+		}
+	}
+	if _, _, ok := s.app.Ring.Public(before.Kid); !ok {
+		t.Errorf("the retired key %s left the server's JWKS at once", before.Kid)
+	}
+}
+
 // TestServeAddressInUse: a taken address fails Serve at once, with the
 // address in the error.
 func TestServeAddressInUse(t *testing.T) {
