@@ -4,10 +4,12 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,7 +57,8 @@ func dur(f func(*Config) *time.Duration) func(*Config, string) error {
 
 func num(f func(*Config) *int) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		_, err := fmt.Sscan(v, f(c))
+		n, err := strconv.Atoi(v)
+		*f(c) = n
 		return err
 	}
 }
@@ -145,14 +148,32 @@ func resolve(fs *pflag.FlagSet, s setting, file map[string]json.RawMessage) (str
 	if v, ok := os.LookupEnv(s.env); ok && v != "" {
 		return v, nil
 	}
-	if raw, ok := file[strings.ReplaceAll(s.flag, "-", "_")]; ok {
-		var v any
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", err
+	key := strings.ReplaceAll(s.flag, "-", "_")
+	if raw, ok := file[key]; ok {
+		v, err := fileValue(raw)
+		if err != nil {
+			return "", fmt.Errorf("config file %s: %w", key, err)
 		}
-		return fmt.Sprint(v), nil
+		return v, nil
 	}
 	return s.def, nil
+}
+
+// fileValue is a config file value as the text a flag would hold: a string
+// unquoted, a number or boolean as written (1000000 stays 1000000, where
+// a float64 would print as 1e+06). Lists, objects and null are refused.
+func fileValue(raw json.RawMessage) (string, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return "", err
+	}
+	switch v.(type) {
+	case string, json.Number, bool:
+		return fmt.Sprint(v), nil
+	}
+	return "", fmt.Errorf("want a string, a number or a boolean, got %s", raw)
 }
 
 // Validate checks the settings and fills derived defaults.
