@@ -30,7 +30,9 @@ import (
 )
 
 // App is a built renova: store, keys and core, ready to serve or to be
-// driven by CLI commands.
+// driven by CLI commands. Each App has its own Prometheus registry rather
+// than the global one, so two Apps in one process (tests, or two replicas
+// in a benchmark) do not collide on registration.
 type App struct {
 	Cfg      *config.Config
 	Logger   *slog.Logger
@@ -41,7 +43,9 @@ type App struct {
 	Registry *prometheus.Registry
 }
 
-// Options tune Build for tests and benchmarks.
+// Options tune Build for tests and benchmarks. Now is the clock of every
+// expiry decision, so tests move it instead of sleeping (STYLE.md rule 3);
+// Password lets tests use cheap argon2id parameters on the same code path.
 type Options struct {
 	Now      func() time.Time // default time.Now
 	Password password.Params  // default password.Default
@@ -87,13 +91,16 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg}, nil
 }
 
-// Close flushes the audit log and closes the store.
+// Close flushes the audit log and then closes the store, in that order:
+// the audit writer needs the store for its last batch. Call it once.
 func (a *App) Close() error {
 	a.Audit.Close()
 	return a.Store.Close()
 }
 
-// OpenStore opens the database named by cfg.DatabaseURL and migrates it.
+// OpenStore opens the database named by cfg.DatabaseURL and migrates it,
+// so every start and `renova migrate` apply the embedded migrations alike
+// (PRODUCT.md §4).
 func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	if path := cfg.SQLitePath(); path != "" {
 		return sqlite.Open(ctx, path)
