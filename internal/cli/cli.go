@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 
@@ -83,9 +84,13 @@ func jsonOut(cmd *cobra.Command) bool {
 	return v
 }
 
-// print writes v as JSON with --json, or as a table of rows otherwise.
+// print writes v as JSON with --json, or as a table of rows otherwise. An
+// empty list prints as [], never null, so scripts can iterate over it.
 func print(cmd *cobra.Command, v any, header []string, rows [][]string) error {
 	if jsonOut(cmd) {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+			v = []struct{}{}
+		}
 		enc := json.NewEncoder(cmd.OutOrStdout())
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
