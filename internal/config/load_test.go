@@ -79,6 +79,7 @@ func TestValueTypos(t *testing.T) {
 		{"a list for a string", nil, nil, `{"http_addr": ["a", "b"]}`, "http_addr"},
 		{"null", nil, nil, `{"issuer": null}`, "issuer"},
 		{"mounts not a list", nil, nil, `{"mounts": "dialect=hdi"}`, "mounts: want a list of strings"},
+		{"unknown log level", []string{"--log-level", "verbose"}, nil, "", `log level "verbose"`},
 	}
 	for _, tc := range cases {
 		_, err := load(t, tc.args, tc.env, tc.file)
@@ -91,20 +92,24 @@ func TestValueTypos(t *testing.T) {
 // TestValidateCollectsEveryError: Validate reports every bad setting at
 // once, so an operator fixes them in one go.
 func TestValidateCollectsEveryError(t *testing.T) {
-	c := &Config{DatabaseURL: "mysql://x", LogFormat: "xml", TLSKey: "k.pem", StoreTimeout: 0}
+	c := &Config{DatabaseURL: "mysql://x", LogFormat: "xml", LogLevel: "loud", TLSKey: "k.pem", StoreTimeout: 0}
 	err := c.Validate()
 	if err == nil {
-		t.Fatal("Validate accepted four bad settings")
+		t.Fatal("Validate accepted five bad settings")
 	}
-	for _, want := range []string{`database url "mysql://x"`, `log format "xml"`, "tls-cert and tls-key go together", "store-timeout must be positive"} {
+	for _, want := range []string{`database url "mysql://x"`, `log format "xml"`, `log level "loud"`, "tls-cert and tls-key go together", "store-timeout must be positive"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v; lacks %q", err, want)
 		}
 	}
-	for _, url := range []string{"sqlite:r.db", "postgres://h/db", "postgresql://h/db"} {
-		c := &Config{DatabaseURL: url, LogFormat: "text", StoreTimeout: time.Second}
+	valid := []Config{
+		{DatabaseURL: "sqlite:r.db", LogFormat: "text", StoreTimeout: time.Second},
+		{DatabaseURL: "postgres://h/db", LogFormat: "json", LogLevel: "warn", StoreTimeout: time.Second},
+		{DatabaseURL: "postgresql://h/db", LogFormat: "text", LogLevel: "DEBUG", StoreTimeout: time.Second},
+	}
+	for _, c := range valid {
 		if err := c.Validate(); err != nil {
-			t.Errorf("Validate(database url %s) = %v", url, err)
+			t.Errorf("Validate(%s, log level %q) = %v", c.DatabaseURL, c.LogLevel, err)
 		}
 	}
 }
