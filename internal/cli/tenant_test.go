@@ -46,6 +46,7 @@ func TestTenantCommands(t *testing.T) {
 		t.Errorf("tenant list --json = %+v; want the four tenants, the name defaulting to the slug", all)
 	}
 	failRun(t, db, `create tenant "acme"`, "tenant", "create", "acme")
+	failRun(t, db, `create tenant "zeta"`, "tenant", "create", "zeta", "--code", "40") // codes are unique too
 	out := mustRun(t, db, "tenant", "list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 5 || strings.Join(strings.Fields(lines[0]), " ") != "SLUG NAME TYPE CODE ID" {
