@@ -210,6 +210,7 @@ func (c *Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
 	}
+	// An empty level means info: a Config built in code may leave it unset.
 	var level slog.Level
 	if c.LogLevel != "" && level.UnmarshalText([]byte(c.LogLevel)) != nil {
 		errs = append(errs, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel))
