@@ -30,9 +30,15 @@ func run(t *testing.T, db string, args ...string) (string, string, int) {
 // runURL executes the CLI against the database at url.
 func runURL(t *testing.T, url string, args ...string) (string, string, int) {
 	t.Helper()
+	return execute(t, testSecret, append(args, "--database-url", url, "--log-level", "error")...)
+}
+
+// execute runs the CLI with exactly args and the given RENOVA_SECRET.
+func execute(t *testing.T, secret string, args ...string) (string, string, int) {
+	t.Helper()
+	t.Setenv("RENOVA_SECRET", secret)
 	var out, errb bytes.Buffer
-	t.Setenv("RENOVA_SECRET", testSecret)
-	code := Execute(context.Background(), append(args, "--database-url", url, "--log-level", "error"), &out, &errb)
+	code := Execute(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), code
 }
 

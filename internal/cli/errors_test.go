@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,15 +38,6 @@ func TestUsageErrors(t *testing.T) {
 	if _, errs, code := execute(t, testSecret, "tenant", "list", "--database-url", "sqlite:"+db, "--log-level", "verbose"); code != 1 || !strings.Contains(errs, `log level "verbose"`) {
 		t.Errorf("--log-level verbose = %d %q", code, errs)
 	}
-}
-
-// execute runs the CLI with exactly args and the given RENOVA_SECRET.
-func execute(t *testing.T, secret string, args ...string) (string, string, int) {
-	t.Helper()
-	t.Setenv("RENOVA_SECRET", secret)
-	var out, errb bytes.Buffer
-	code := Execute(context.Background(), args, &out, &errb)
-	return out.String(), errb.String(), code
 }
 
 // TestSecretChecks: a short RENOVA_SECRET fails every command that opens

@@ -17,26 +17,33 @@ type sessionJSON struct {
 	RevokeReason         string
 }
 
-// sessionsSetup bootstraps a database and logs in admin twice and bob
-// once on the demo client, through an app on that database.
-func sessionsSetup(t *testing.T) (string, *server.App, []*auth.Grant) {
+// fixture is a bootstrapped database on which admin logged in twice and
+// bob once, on the demo client, through an app on that database.
+type fixture struct {
+	db                  string
+	app                 *server.App
+	creds               *server.Credentials
+	admin1, admin2, bob *auth.Grant
+}
+
+func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	db := newDB(t)
-	app := openApp(t, db, nil)
-	cr, err := app.Bootstrap(context.Background())
-	if err != nil {
+	f := &fixture{db: newDB(t)}
+	f.app = openApp(t, f.db, nil)
+	var err error
+	if f.creds, err = f.app.Bootstrap(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	mustRun(t, db, "user", "create", "bob", "--password", "bob's password")
-	var grants []*auth.Grant
-	for _, who := range []struct{ user, pw string }{{"admin", cr.AdminPass}, {"admin", cr.AdminPass}, {"bob", "bob's password"}} {
-		g, err := login(t, app, cr.ClientID, who.user, who.pw)
-		if err != nil {
+	mustRun(t, f.db, "user", "create", "bob", "--password", "bob's password")
+	for _, s := range []struct {
+		g        **auth.Grant
+		user, pw string
+	}{{&f.admin1, "admin", f.creds.AdminPass}, {&f.admin2, "admin", f.creds.AdminPass}, {&f.bob, "bob", "bob's password"}} {
+		if *s.g, err = login(t, f.app, f.creds.ClientID, s.user, s.pw); err != nil {
 			t.Fatal(err)
 		}
-		grants = append(grants, g)
 	}
-	return db, app, grants
+	return f
 }
 
 // TestSessionsList: the list shows every session newest first with its
@@ -46,8 +53,8 @@ func TestSessionsList(t *testing.T) {
 	if out := mustRun(t, db, "sessions", "list", "--json"); strings.TrimSpace(out) != "[]" {
 		t.Errorf("sessions list --json with no sessions = %q, want []", out)
 	}
-	db, _, grants := sessionsSetup(t)
-	admin1, admin2, bob := grants[0].Session, grants[1].Session, grants[2].Session
+	f := newFixture(t)
+	db, admin1, admin2, bob := f.db, f.admin1.Session, f.admin2.Session, f.bob.Session
 	var all []sessionJSON
 	runJSON(t, db, &all, "sessions", "list")
 	if len(all) != 3 {
@@ -104,8 +111,8 @@ func sameIDs(got []sessionJSON, want []string) bool {
 // TestSessionsRevoke: revoking one session ends exactly that refresh
 // family; --user logs a user out everywhere (PRODUCT.md §2.5).
 func TestSessionsRevoke(t *testing.T) {
-	db, app, grants := sessionsSetup(t)
-	admin1, admin2, bob := grants[0], grants[1], grants[2]
+	f := newFixture(t)
+	db, app, admin1, admin2, bob := f.db, f.app, f.admin1, f.admin2, f.bob
 
 	if out := mustRun(t, db, "sessions", "revoke", admin1.Session.ID); strings.TrimSpace(out) != "revoked "+admin1.Session.ID {
 		t.Errorf("sessions revoke printed %q", out)

@@ -107,21 +107,8 @@ func TestUserList(t *testing.T) {
 // password revokes their sessions at once (PRODUCT.md §2.5); a disabled
 // user cannot log in; the new password works and the old does not.
 func TestUserDisableAndSetPassword(t *testing.T) {
-	db := newDB(t)
-	app := openApp(t, db, nil)
-	cr, err := app.Bootstrap(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustRun(t, db, "user", "create", "bob", "--password", "bob's password")
-	adminSession, err := login(t, app, cr.ClientID, cr.AdminLogin, cr.AdminPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bobSession, err := login(t, app, cr.ClientID, "bob", "bob's password")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newFixture(t)
+	db, app, cr, adminSession, bobSession := f.db, f.app, f.creds, f.admin1, f.bob
 
 	if out := mustRun(t, db, "user", "set-password", "admin", "--password", "a brand new one"); !strings.Contains(out, "password of admin changed; sessions revoked") {
 		t.Errorf("set-password printed %q", out)

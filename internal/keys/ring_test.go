@@ -11,29 +11,10 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/keys"
 	"github.com/renova-auth/renova/internal/store"
 )
-
-// clock is a settable clock for rings.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
 
 // ensured is a ring over a fresh store with its keys made.
 func ensured(t *testing.T, now func() time.Time) (*keys.Ring, store.Store) {
@@ -76,11 +57,11 @@ func jwks(t *testing.T, ring *keys.Ring) *jose.JSONWebKeySet {
 // promotes the next one and stores a fresh next, stamped with the ring's
 // clock, and leaves the other algorithms alone (PRODUCT.md §1).
 func TestRotateStates(t *testing.T) {
-	c := newClock()
-	ring, st := ensured(t, c.now)
+	c := apptest.NewClock()
+	ring, st := ensured(t, c.Now)
 	before := byState(t, st, keys.ES256)
 	rsBefore := byState(t, st, keys.RS256)
-	c.advance(time.Hour)
+	c.Advance(time.Hour)
 	if err := ring.Rotate(context.Background(), keys.ES256); err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +73,8 @@ func TestRotateStates(t *testing.T) {
 	if old.ID != before["current"][0].ID || promoted.ID != before["next"][0].ID {
 		t.Errorf("rotation retired %s and promoted %s; want %s and %s", old.ID, promoted.ID, before["current"][0].ID, before["next"][0].ID)
 	}
-	if !old.RetiredAt.Equal(c.now()) || !promoted.ActivatedAt.Equal(c.now()) || !fresh.CreatedAt.Equal(c.now()) {
-		t.Errorf("timestamps: retired %v, activated %v, created %v; want all %v", old.RetiredAt, promoted.ActivatedAt, fresh.CreatedAt, c.now())
+	if !old.RetiredAt.Equal(c.Now()) || !promoted.ActivatedAt.Equal(c.Now()) || !fresh.CreatedAt.Equal(c.Now()) {
+		t.Errorf("timestamps: retired %v, activated %v, created %v; want all %v", old.RetiredAt, promoted.ActivatedAt, fresh.CreatedAt, c.Now())
 	}
 	if fresh.ID == promoted.ID || fresh.ID == old.ID {
 		t.Error("the fresh next key reuses an id")
@@ -110,20 +91,20 @@ func TestRotateStates(t *testing.T) {
 // RetiredGrace, longer than any token it signed lives, and then leaves the
 // JWKS (but not the store) at the next load.
 func TestRetiredKeyLeavesJWKS(t *testing.T) {
-	c := newClock()
-	ring, st := ensured(t, c.now)
+	c := apptest.NewClock()
+	ring, st := ensured(t, c.Now)
 	old, _ := ring.Current(keys.EdDSA)
 	if err := ring.Rotate(context.Background(), keys.EdDSA); err != nil {
 		t.Fatal(err)
 	}
-	c.advance(keys.RetiredGrace)
+	c.Advance(keys.RetiredGrace)
 	if err := ring.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, ok := ring.Public(old.Kid); !ok || len(jwks(t, ring).Key(old.Kid)) != 1 {
 		t.Errorf("retired key %s gone at exactly RetiredGrace; it must last that long", old.Kid)
 	}
-	c.advance(time.Second)
+	c.Advance(time.Second)
 	if err := ring.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}

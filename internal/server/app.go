@@ -173,7 +173,7 @@ func writeSecretFile(file, s string) error {
 	}
 	if _, err := f.WriteString(s + "\n"); err != nil {
 		f.Close()
-		return fmt.Errorf("write dev secret %s: %w", file, err)
+		return fmt.Errorf("write dev secret: %w", err)
 	}
 	return f.Close()
 }
