@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // serving is a `renova serve` running in the test process.
@@ -58,6 +59,8 @@ func startServe(t *testing.T, db string, extra ...string) *serving {
 	case c := <-code:
 		stopped = true
 		t.Fatalf("renova serve exited with %d before listening", c)
+	case <-time.After(10 * time.Second): // only turns a hang into a failure
+		t.Fatal(`renova serve logged no "renova listening" line within 10s`)
 	}
 	return s
 }

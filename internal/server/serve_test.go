@@ -134,6 +134,7 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second)) // a hang becomes a failure
 	form := url.Values{"grant_type": {"password"}, "username": {s.creds.AdminLogin}, "password": {s.creds.AdminPass}}.Encode()
 	req, _ := http.NewRequest("POST", "http://"+s.addr+"/oauth2/token", nil)
 	req.SetBasicAuth(s.creds.ClientID, s.creds.ClientSecret)
