@@ -17,6 +17,7 @@ import (
 type Log struct {
 	st     store.Audit
 	logger *slog.Logger
+	after  func(time.Duration) <-chan time.Time // time.After; tests fire it
 	in     chan item
 	done   chan struct{}
 	once   sync.Once
@@ -28,14 +29,24 @@ type item struct {
 	ack chan struct{}
 }
 
+// A batch is written at batchMax events or batchWait after its first
+// event; queueSize events may wait for the writer before Record writes
+// synchronously.
 const (
 	batchMax  = 256
 	batchWait = 50 * time.Millisecond
+	queueSize = 4096
 )
 
 // New starts a Log writing to st. Close flushes and stops it.
 func New(st store.Audit, logger *slog.Logger) *Log {
-	l := &Log{st: st, logger: logger, in: make(chan item, 4096), done: make(chan struct{})}
+	return newLog(st, logger, time.After)
+}
+
+// newLog is New with the batch timer injected, so that tests decide when
+// batchWait has passed instead of sleeping through it.
+func newLog(st store.Audit, logger *slog.Logger, after func(time.Duration) <-chan time.Time) *Log {
+	l := &Log{st: st, logger: logger, after: after, in: make(chan item, queueSize), done: make(chan struct{})}
 	go l.run()
 	return l
 }
@@ -96,7 +107,7 @@ func (l *Log) run() {
 			if it.e != nil {
 				batch = append(batch, it.e)
 				if due == nil {
-					due = time.After(batchWait)
+					due = l.after(batchWait)
 				}
 			}
 			if it.ack != nil || len(batch) >= batchMax {

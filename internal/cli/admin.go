@@ -15,6 +15,9 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
+// tenantCmd manages tenants. A tenant's numeric code is what HDI's
+// X-Company-Id and FormulaCerta's ClienteId carry (store.Tenant); create
+// takes the next free one unless --code is given.
 func tenantCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "manage tenants (companies)"}
 	create := &cobra.Command{Use: "create SLUG", Short: "create a tenant", Args: cobra.ExactArgs(1),
@@ -22,6 +25,8 @@ func tenantCmd() *cobra.Command {
 			name, _ := cmd.Flags().GetString("name")
 			typ, _ := cmd.Flags().GetString("type")
 			code, _ := cmd.Flags().GetInt64("code")
+			// One above the highest: codes are unique (the store refuses a
+			// repeat), and a gap left by hand is never filled behind it.
 			if code == 0 {
 				list, err := app.Store.ListTenants(cmd.Context())
 				if err != nil {
@@ -56,6 +61,8 @@ func tenantCmd() *cobra.Command {
 	return cmd
 }
 
+// printTenants prints tenants; with --json the records are printed as
+// stored, since a tenant holds no secret.
 func printTenants(cmd *cobra.Command, ts []*store.Tenant) error {
 	var rows [][]string
 	for _, t := range ts {
@@ -74,8 +81,12 @@ func tenantOf(cmd *cobra.Command, app *server.App) (*store.Tenant, error) {
 	return t, nil
 }
 
+// userCmd manages the users of one tenant: --tenant, by default demo, the
+// tenant the first start creates.
 func userCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "manage users"}
+	// Persistent, because a login is unique only within its tenant: every
+	// user subcommand resolves names in one.
 	cmd.PersistentFlags().String("tenant", "demo", "tenant slug")
 	create := &cobra.Command{Use: "create LOGIN", Short: "create a user (password from --password or generated)", Args: cobra.ExactArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
@@ -89,6 +100,9 @@ func userCmd() *cobra.Command {
 			if imported != "" && pw != "" {
 				return fmt.Errorf("--password and --password-hash go alone")
 			}
+			// A generated password is 20 base32 characters (100 bits),
+			// shown once on stderr: stdout, which scripts capture, never
+			// holds it.
 			generated := pw == "" && imported == ""
 			if generated {
 				pw = strings.ReplaceAll(rand.Text(), "=", "")[:20]
@@ -100,6 +114,9 @@ func userCmd() *cobra.Command {
 			u.Code, _ = f.GetString("code")
 			u.PermissionRole, _ = f.GetString("permission-role")
 			u.External, _ = f.GetBool("external")
+			// An imported hash is stored as it is: a legacy bcrypt hash is
+			// verified at the first login and re-hashed with argon2id
+			// (PRODUCT.md §1), so users move without a password reset.
 			if imported != "" {
 				if err := password.CheckImported(imported); err != nil {
 					return err
@@ -118,6 +135,8 @@ func userCmd() *cobra.Command {
 	create.Flags().String("password-hash", "", "import a legacy bcrypt ($2a$/$2b$/$2y$) or argon2id hash; re-hashed with argon2id at the next login")
 	create.Flags().String("email", "", "e-mail address")
 	create.Flags().String("name", "", "display name")
+	// --code, --permission-role and --external fill the fields Consinco's
+	// token response carries (userCode, permissionRole, isExt; seed 001).
 	create.Flags().StringSlice("roles", nil, "roles")
 	create.Flags().String("code", "", "user code")
 	create.Flags().String("permission-role", "", "permission role")
@@ -151,6 +170,9 @@ func userOf(cmd *cobra.Command, app *server.App, login string) (*store.User, err
 	return u, nil
 }
 
+// disableCmd disables a user. The core revokes every session of theirs at
+// once (PRODUCT.md §2.5): refresh tokens already handed out stop working,
+// not only new logins.
 func disableCmd() *cobra.Command {
 	return &cobra.Command{Use: "disable LOGIN", Short: "disable a user and revoke all their sessions", Args: cobra.ExactArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
@@ -158,6 +180,8 @@ func disableCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// auth.Meta is empty: a command has no client IP or user agent
+			// for the audit event.
 			if err := app.Svc.DisableUser(cmd.Context(), u.ID, auth.Meta{}); err != nil {
 				return err
 			}
@@ -166,6 +190,9 @@ func disableCmd() *cobra.Command {
 		})}
 }
 
+// setPasswordCmd is the administrator's reset: no current password is
+// asked, and every session of the user is revoked, as a password change
+// must end the sessions a thief may hold (PRODUCT.md §2.5).
 func setPasswordCmd() *cobra.Command {
 	c := &cobra.Command{Use: "set-password LOGIN", Short: "set a user's password and revoke their sessions", Args: cobra.ExactArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
@@ -185,7 +212,9 @@ func setPasswordCmd() *cobra.Command {
 	return c
 }
 
-// userView is the JSON shape of a user: never the password hash.
+// userView is the JSON shape of a user: never the password hash. Its
+// snake_case names are an interface scripts depend on. Seq is the numeric
+// id some dialects carry (Consinco's userSequence).
 type userView struct {
 	ID       string   `json:"id"`
 	Login    string   `json:"login"`
@@ -196,6 +225,7 @@ type userView struct {
 	Disabled bool     `json:"disabled"`
 }
 
+// printUsers prints users as userViews.
 func printUsers(cmd *cobra.Command, us []*store.User) error {
 	views := []userView{}
 	var rows [][]string

@@ -4,18 +4,122 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/renova-auth/renova/internal/apptest"
+	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/server"
 )
 
-// run executes the CLI against the database at db and returns stdout.
+// testSecret is the RENOVA_SECRET of every CLI run and of openApp, so
+// that both open the same sealed signing keys.
+const testSecret = "cli-test-secret-cli-test-secret-xx"
+
+// run executes the CLI against the SQLite database at db and returns
+// stdout, stderr and the exit code.
 func run(t *testing.T, db string, args ...string) (string, string, int) {
 	t.Helper()
+	return runURL(t, "sqlite:"+db, args...)
+}
+
+// runURL executes the CLI against the database at url.
+func runURL(t *testing.T, url string, args ...string) (string, string, int) {
+	t.Helper()
+	return execute(t, testSecret, append(args, "--database-url", url, "--log-level", "error")...)
+}
+
+// execute runs the CLI with exactly args and the given RENOVA_SECRET.
+func execute(t *testing.T, secret string, args ...string) (string, string, int) {
+	t.Helper()
+	t.Setenv("RENOVA_SECRET", secret)
 	var out, errb bytes.Buffer
-	t.Setenv("RENOVA_SECRET", "cli-test-secret-cli-test-secret-xx")
-	code := Execute(context.Background(), append(args, "--database-url", "sqlite:"+db, "--log-level", "error"), &out, &errb)
+	code := Execute(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), code
+}
+
+// runJSON runs a command with --json, which must succeed, and decodes its
+// output into v.
+func runJSON(t *testing.T, db string, v any, args ...string) {
+	t.Helper()
+	out, errs, code := run(t, db, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("renova %s = %d: %s", strings.Join(args, " "), code, errs)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("renova %s --json printed %q: %v", strings.Join(args, " "), out, err)
+	}
+}
+
+// mustRun runs a command that must succeed and returns its stdout.
+func mustRun(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	out, errs, code := run(t, db, args...)
+	if code != 0 {
+		t.Fatalf("renova %s = %d: %s", strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
+// failRun runs a command that must fail and returns its stderr, which
+// must carry the "renova:" prefix and want.
+func failRun(t *testing.T, db, want string, args ...string) {
+	t.Helper()
+	out, errs, code := run(t, db, args...)
+	if code != 1 || !strings.HasPrefix(errs, "renova: ") || !strings.Contains(errs, want) {
+		t.Errorf("renova %s = %d, stdout %q, stderr %q; want exit 1 and an error containing %q", strings.Join(args, " "), code, out, errs, want)
+	}
+}
+
+// newDB returns the path of a fresh SQLite database for one test.
+func newDB(t *testing.T) string {
+	return filepath.Join(t.TempDir(), "cli.db")
+}
+
+// openApp builds a renova on the CLI's database, as a running server would
+// be, to set up sessions and to check what the commands did through the
+// core. now is its clock (nil: time.Now).
+func openApp(t *testing.T, db string, now func() time.Time) *server.App {
+	t.Helper()
+	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: "sqlite:" + db, Issuer: "http://renova.test",
+		Secret: testSecret, LogFormat: "text", StoreTimeout: 5 * time.Second}
+	app, err := server.Build(context.Background(), cfg, slog.New(slog.DiscardHandler), server.Options{Now: now, Password: apptest.FastPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Close() })
+	return app
+}
+
+// login opens a session for user through the core, as the token endpoint
+// would.
+func login(t *testing.T, app *server.App, clientID, user, pw string) (*auth.Grant, error) {
+	t.Helper()
+	c, err := app.Store.GetClient(context.Background(), clientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := app.Svc.Login(context.Background(), auth.LoginRequest{Client: c, Username: user, Password: pw, Meta: auth.Meta{IP: "192.0.2.1"}})
+	return g, err
+}
+
+// refresh presents a refresh token through the core and returns the
+// reason it was refused ("" when it rotated).
+func refresh(t *testing.T, app *server.App, g *auth.Grant) string {
+	t.Helper()
+	_, err := app.Svc.Refresh(context.Background(), auth.RefreshRequest{Client: g.Client, Token: g.RefreshToken})
+	if err == nil {
+		return ""
+	}
+	if e := auth.AsError(err); e != nil {
+		return e.Reason
+	}
+	t.Fatalf("Refresh: %v", err)
+	return ""
 }
 
 // TestAdminCommands walks the admin commands a new operator uses, with

@@ -13,8 +13,15 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
+// clientCmd manages the applications of one tenant. create shows a
+// confidential client's secret and a partner API key once, since only
+// their hashes are stored: on stderr in table mode, out of the way of
+// piped output; inside the object with --json, where a script asked for
+// them.
 func clientCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "client", Short: "manage clients (applications)"}
+	// Client ids are global (the OAuth client_id), so --tenant only says
+	// where create puts a client and which tenant's clients list shows.
 	cmd.PersistentFlags().String("tenant", "demo", "tenant slug")
 	create := &cobra.Command{Use: "create [ID]", Short: "create a client; a confidential client's secret is shown once", Args: cobra.MaximumNArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
@@ -42,6 +49,8 @@ func clientCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// A partner API key is for surfaces that authenticate by ?key=
+			// (HDI, seed 003); a new one replaces any earlier key.
 			apiKey := ""
 			if withKey, _ := f.GetBool("api-key"); withKey {
 				if apiKey, err = app.Svc.NewAPIKey(cmd.Context(), c.ID); err != nil {
@@ -59,6 +68,12 @@ func clientCmd() *cobra.Command {
 			}
 			return printClients(cmd, []*store.Client{c})
 		})}
+	// The defaults are the core's (auth.Default*), shown in --help. --grace 0
+	// turns the retry window off, so a client's retry after a lost response
+	// counts as reuse and ends the session (PRODUCT.md §2.3); a zero
+	// lifetime falls back to the default;
+	// no --grants means password and refresh_token, plus client_credentials
+	// for a confidential client (auth.NewClient).
 	f := create.Flags()
 	f.String("name", "", "display name")
 	f.Bool("public", false, "public client (no secret; e.g. a browser or mobile app)")
@@ -96,7 +111,8 @@ func clientCmd() *cobra.Command {
 	return cmd
 }
 
-// clientView is the JSON shape of a client: never the secret hash.
+// clientView is the JSON shape of a client: never the secret or API key
+// hash. Durations are Go duration strings ("15m0s"), as the flags take.
 type clientView struct {
 	ID          string   `json:"client_id"`
 	Name        string   `json:"name,omitempty"`
@@ -110,10 +126,12 @@ type clientView struct {
 	Grace       string   `json:"grace"`
 }
 
+// view is the clientView of c.
 func view(c *store.Client) clientView {
 	return clientView{c.ID, c.Name, c.Public, c.Grants, c.Scopes, c.Alg, c.AccessTTL.String(), c.IdleTTL.String(), c.AbsoluteTTL.String(), c.Grace.String()}
 }
 
+// printClients prints clients as clientViews.
 func printClients(cmd *cobra.Command, cs []*store.Client) error {
 	views := []clientView{}
 	var rows [][]string
@@ -124,6 +142,11 @@ func printClients(cmd *cobra.Command, cs []*store.Client) error {
 	return print(cmd, views, []string{"CLIENT_ID", "PUBLIC", "GRANTS", "ALG", "ACCESS_TTL", "GRACE"}, rows)
 }
 
+// keysCmd lists and rotates the signing keys (PRODUCT.md §1). rotate
+// promotes the key already published as next, so tokens it signs verify
+// against JWKS documents that verifiers cached before the rotation; the
+// retired key stays published for keys.RetiredGrace. Running servers
+// follow within --key-reload.
 func keysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "manage signing keys"}
 	list := &cobra.Command{Use: "list", Short: "list signing keys", Args: cobra.NoArgs,
@@ -132,6 +155,9 @@ func keysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// keyView is a key without its sealed private part. A time is
+			// zero for a state not reached yet (a next key has no
+			// ActivatedAt, a live one no RetiredAt).
 			type keyView struct {
 				Kid, Alg, State                   string
 				CreatedAt, ActivatedAt, RetiredAt time.Time
@@ -154,7 +180,7 @@ func keysCmd() *cobra.Command {
 				if err := app.Ring.Rotate(cmd.Context(), alg); err != nil {
 					return err
 				}
-				cur, _ := app.Ring.Current(alg)
+				cur, _ := app.Ring.Current(alg) // Rotate reloaded the ring
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: current key is now %s\n", alg, cur.Kid)
 			}
 			return nil
@@ -163,6 +189,13 @@ func keysCmd() *cobra.Command {
 	return cmd
 }
 
+// sessionsCmd lists and revokes sessions, each one refresh-token family.
+// list shows at most the 100 newest, with a state computed now, since an
+// expired session stays in the store as it was. revoke --user
+// logs a user out everywhere through the core, which audits it; a single
+// SESSION_ID is revoked in the store directly with reason "admin", because
+// the core has no verb for one session by id yet, so that path is not
+// audited.
 func sessionsCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "sessions", Short: "list and revoke sessions"}
 	list := &cobra.Command{Use: "list", Short: "list sessions (newest first)", Args: cobra.NoArgs,
@@ -177,6 +210,8 @@ func sessionsCmd() *cobra.Command {
 			}
 			var rows [][]string
 			for _, s := range ss {
+				// IdleExpiresAt is min(last use + idle timeout, absolute end),
+				// so one comparison covers both expiries.
 				state := "live"
 				if s.Revoked() {
 					state = "revoked:" + s.RevokeReason
@@ -185,6 +220,8 @@ func sessionsCmd() *cobra.Command {
 				}
 				rows = append(rows, []string{s.ID, s.UserID, s.ClientID, strconv.FormatInt(s.Generation, 10), s.CreatedAt.Format(time.RFC3339), state})
 			}
+			// --json prints the stored sessions as they are: a session
+			// holds no token, only its family's metadata.
 			return print(cmd, ss, []string{"SESSION", "USER", "CLIENT", "GEN", "CREATED", "STATE"}, rows)
 		})}
 	list.Flags().String("user-id", "", "only this user's sessions")
@@ -193,6 +230,7 @@ func sessionsCmd() *cobra.Command {
 	revoke := &cobra.Command{Use: "revoke [SESSION_ID]", Short: "revoke a session, or with --user every session of a user (log out everywhere)", Args: cobra.MaximumNArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
 			login, _ := cmd.Flags().GetString("user")
+			// Exactly one of the two: a bare revoke must not guess.
 			if (login == "") == (len(args) == 0) {
 				return fmt.Errorf("give a SESSION_ID or --user LOGIN")
 			}
@@ -215,6 +253,7 @@ func sessionsCmd() *cobra.Command {
 			return nil
 		})}
 	revoke.Flags().String("user", "", "revoke every session of this user (login or e-mail)")
+	// Session ids are global; --tenant only resolves the login of --user.
 	revoke.Flags().String("tenant", "demo", "tenant slug, with --user")
 	cmd.AddCommand(list, revoke)
 	return cmd

@@ -4,17 +4,23 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 )
 
-// Config is every setting of renova.
+// Config is every setting of renova. The JSON tags are the config file
+// keys (the flag name with "_" for "-"). Secret has none on purpose: it
+// comes from RENOVA_SECRET or the file beside a SQLite database, never from
+// a flag (shell history, ps) or a config file that may be checked in.
 type Config struct {
 	HTTPAddr     string        `json:"http_addr"`
 	DatabaseURL  string        `json:"database_url"`
@@ -48,6 +54,8 @@ type setting struct {
 	set                   func(c *Config, v string) error
 }
 
+// str, dur and num adapt a Config field to setting.set: each parses the
+// text whole, so a typo fails the start instead of being read in part.
 func str(f func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *f(c) = v; return nil }
 }
@@ -62,11 +70,14 @@ func dur(f func(*Config) *time.Duration) func(*Config, string) error {
 
 func num(f func(*Config) *int) func(*Config, string) error {
 	return func(c *Config, v string) error {
-		_, err := fmt.Sscan(v, f(c))
+		n, err := strconv.Atoi(v)
+		*f(c) = n
 		return err
 	}
 }
 
+// settings is the one table that flags, environment variables, config
+// file keys and defaults derive from, so the four cannot drift apart.
 var settings = []setting{
 	{"http-addr", "RENOVA_HTTP_ADDR", "address to listen on", "127.0.0.1:8080", str(func(c *Config) *string { return &c.HTTPAddr })},
 	{"database-url", "RENOVA_DATABASE_URL", "sqlite:PATH or postgres://...", "sqlite:renova.db", str(func(c *Config) *string { return &c.DatabaseURL })},
@@ -85,7 +96,9 @@ var settings = []setting{
 	{"login-window", "RENOVA_LOGIN_WINDOW", "fixed window of the failed-login limits", "15m", dur(func(c *Config) *time.Duration { return &c.LoginWindow })},
 }
 
-// Flags registers every setting as a flag on fs, plus --config.
+// Flags registers every setting as a flag on fs, plus --config. Flags are
+// strings with an empty default: the default ranks below the environment
+// and the file, so Load applies it last and pflag only shows it in --help.
 func Flags(fs *pflag.FlagSet) {
 	fs.String("config", os.Getenv("RENOVA_CONFIG"), "optional JSON config file (env RENOVA_CONFIG)")
 	for _, s := range settings {
@@ -95,7 +108,8 @@ func Flags(fs *pflag.FlagSet) {
 }
 
 // Load resolves every setting: a flag that was set wins, then the
-// environment, then the config file, then the default.
+// environment, then the config file (--config, or RENOVA_CONFIG), then the
+// default (PRODUCT.md §5). It returns the config validated.
 func Load(fs *pflag.FlagSet) (*Config, error) {
 	file := map[string]json.RawMessage{}
 	if path, _ := fs.GetString("config"); path != "" {
@@ -148,6 +162,9 @@ func resolveMounts(fs *pflag.FlagSet, file map[string]json.RawMessage) ([]string
 	return out, nil
 }
 
+// resolve returns the text of one setting from the first source that has
+// it. An environment variable set to "" counts as unset, so that a
+// deployment template's empty RENOVA_ISSUER= does not hide the file's value.
 func resolve(fs *pflag.FlagSet, s setting, file map[string]json.RawMessage) (string, error) {
 	if f := fs.Lookup(s.flag); f != nil && f.Changed {
 		return f.Value.String(), nil
@@ -155,17 +172,39 @@ func resolve(fs *pflag.FlagSet, s setting, file map[string]json.RawMessage) (str
 	if v, ok := os.LookupEnv(s.env); ok && v != "" {
 		return v, nil
 	}
-	if raw, ok := file[strings.ReplaceAll(s.flag, "-", "_")]; ok {
-		var v any
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", err
+	key := strings.ReplaceAll(s.flag, "-", "_")
+	if raw, ok := file[key]; ok {
+		v, err := fileValue(raw)
+		if err != nil {
+			return "", fmt.Errorf("config file %s: %w", key, err)
 		}
-		return fmt.Sprint(v), nil
+		return v, nil
 	}
 	return s.def, nil
 }
 
-// Validate checks the settings and fills derived defaults.
+// fileValue is a config file value as the text a flag would hold: a string
+// unquoted, a number or boolean as written (1000000 stays 1000000, where
+// a float64 would print as 1e+06). Lists, objects and null are refused.
+func fileValue(raw json.RawMessage) (string, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return "", err
+	}
+	switch v.(type) {
+	case string, json.Number, bool:
+		return fmt.Sprint(v), nil
+	}
+	return "", fmt.Errorf("want a string, a number or a boolean, got %s", raw)
+}
+
+// Validate checks the settings and fills derived defaults. It reports
+// every bad setting at once (errors.Join), so an operator fixes them in one
+// pass rather than one start at a time. The issuer defaults to the listen
+// address: discovery documents must name the URL clients reach (OpenID
+// Connect Discovery §4.3), so behind a proxy it has to be set.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Issuer == "" {
@@ -180,6 +219,11 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	// An empty level means info: a Config built in code may leave it unset.
+	var level slog.Level
+	if c.LogLevel != "" && level.UnmarshalText([]byte(c.LogLevel)) != nil {
+		errs = append(errs, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("tls-cert and tls-key go together"))
@@ -200,6 +244,7 @@ func (c *Config) Validate() error {
 }
 
 // SQLitePath returns the file path of a sqlite: URL, or "" for PostgreSQL.
+// Both "sqlite:relative.db" and "sqlite:///absolute.db" are accepted.
 func (c *Config) SQLitePath() string {
 	p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:")
 	if !ok {

@@ -29,6 +29,8 @@ type JWK struct {
 	Use string `json:"use"`
 }
 
+// b64 is base64url without padding, the encoding of every binary JWK
+// member (RFC 7515 §2).
 var b64 = base64.RawURLEncoding
 
 // publicJWK describes pub as a JWK and sets its kid to the RFC 7638

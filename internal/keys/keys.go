@@ -162,7 +162,8 @@ func (r *Ring) Public(kid string) (crypto.PublicKey, string, bool) {
 	return k, r.algOf[kid], ok
 }
 
-// JWKS returns the published key set (RFC 7517 §5) as JSON.
+// JWKS returns the published key set (RFC 7517 §5) as JSON. It is built
+// once per Load, not per request: every verifier polls it.
 func (r *Ring) JWKS() []byte {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -182,6 +183,9 @@ func (r *Ring) Rotate(ctx context.Context, alg string) error {
 	return r.Load(ctx)
 }
 
+// private opens k's sealed PKCS#8 private key. Load opens every published
+// key (it takes the public half from it), so a wrong RENOVA_SECRET fails
+// the start, not a later request.
 func (r *Ring) private(k *store.Key) (crypto.Signer, error) {
 	der, err := open(r.seal, k.ID, k.Private)
 	if err != nil {
@@ -198,7 +202,9 @@ func (r *Ring) private(k *store.Key) (crypto.Signer, error) {
 	return s, nil
 }
 
-// generate makes a fresh key of alg in state.
+// generate makes a fresh key of alg in state. Only a key born current (on
+// the first start) is active at once; a next key gets ActivatedAt when a
+// rotation promotes it.
 func (r *Ring) generate(alg, state string) (*store.Key, error) {
 	priv, err := newPrivate(alg)
 	if err != nil {
@@ -224,6 +230,8 @@ func (r *Ring) generate(alg, state string) (*store.Key, error) {
 	return k, nil
 }
 
+// newPrivate generates a private key for alg. RSA keys have 2048 bits, the
+// minimum RFC 7518 §3.3 allows for RS256.
 func newPrivate(alg string) (crypto.Signer, error) {
 	switch alg {
 	case ES256:

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -29,7 +30,9 @@ import (
 )
 
 // App is a built renova: store, keys and core, ready to serve or to be
-// driven by CLI commands.
+// driven by CLI commands. Each App has its own Prometheus registry rather
+// than the global one, so two Apps in one process (tests, or two replicas
+// in a benchmark) do not collide on registration.
 type App struct {
 	Cfg      *config.Config
 	Logger   *slog.Logger
@@ -40,7 +43,9 @@ type App struct {
 	Registry *prometheus.Registry
 }
 
-// Options tune Build for tests and benchmarks.
+// Options tune Build for tests and benchmarks. Now is the clock of every
+// expiry decision, so tests move it instead of sleeping (STYLE.md rule 3);
+// Password lets tests use cheap argon2id parameters on the same code path.
 type Options struct {
 	Now      func() time.Time // default time.Now
 	Password password.Params  // default password.Default
@@ -87,13 +92,16 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg}, nil
 }
 
-// Close flushes the audit log and closes the store.
+// Close flushes the audit log and then closes the store, in that order:
+// the audit writer needs the store for its last batch. Call it once.
 func (a *App) Close() error {
 	a.Audit.Close()
 	return a.Store.Close()
 }
 
-// OpenStore opens the database named by cfg.DatabaseURL and migrates it.
+// OpenStore opens the database named by cfg.DatabaseURL and migrates it,
+// so every start and `renova migrate` apply the embedded migrations alike
+// (PRODUCT.md §4).
 func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	if path := cfg.SQLitePath(); path != "" {
 		return sqlite.Open(ctx, path)
@@ -101,14 +109,18 @@ func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: int32(cfg.DBMaxConns), StatementTimeout: cfg.StoreTimeout})
 }
 
+// minSecret is the shortest master secret accepted, from RENOVA_SECRET or
+// the secret file alike: every sealing and successor key derives from it.
+const minSecret = 32
+
 // masterSecret returns RENOVA_SECRET. On SQLite without it, a generated
 // secret is kept in a 0600 file beside the database (a development
 // convenience, warned about); on PostgreSQL it is required, because
 // replicas must share it.
 func masterSecret(cfg *config.Config, logger *slog.Logger) ([]byte, error) {
 	if cfg.Secret != "" {
-		if len(cfg.Secret) < 32 {
-			return nil, errors.New("RENOVA_SECRET must be at least 32 characters")
+		if len(cfg.Secret) < minSecret {
+			return nil, fmt.Errorf("RENOVA_SECRET must be at least %d characters", minSecret)
 		}
 		return []byte(cfg.Secret), nil
 	}
@@ -117,16 +129,52 @@ func masterSecret(cfg *config.Config, logger *slog.Logger) ([]byte, error) {
 		return nil, errors.New("RENOVA_SECRET is required with PostgreSQL (every replica needs the same one)")
 	}
 	file := path + ".secret"
-	if b, err := os.ReadFile(file); err == nil {
-		return []byte(strings.TrimSpace(string(b))), nil
+	s, err := readSecretFile(file)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return s, err
 	}
-	s := randomSecret()
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+	g := randomSecret()
+	if err := writeSecretFile(file, g); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(file, []byte(s+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("write dev secret: %w", err)
-	}
 	logger.Warn("RENOVA_SECRET is not set: generated one for development and stored it beside the database; set RENOVA_SECRET in production", "file", file)
+	return []byte(g), nil
+}
+
+// readSecretFile reads the development secret kept in file. It returns an
+// error wrapping fs.ErrNotExist only when there is no file, the one case in
+// which a new secret may be generated: any other failure, or a file
+// holding fewer than minSecret characters, stops the start, because the
+// signing keys in the database are sealed with the secret that was there.
+func readSecretFile(file string) ([]byte, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("secret file: %w; repair it or set RENOVA_SECRET", err)
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) < minSecret {
+		return nil, fmt.Errorf("secret file %s holds %d characters, want at least %d: restore it, or set RENOVA_SECRET to the secret it held (the signing keys are sealed with it)", file, len(s), minSecret)
+	}
 	return []byte(s), nil
+}
+
+// writeSecretFile stores a freshly generated secret with mode 0600. It
+// refuses to replace a file that appeared meanwhile (another process
+// starting on the same database), so no secret is ever overwritten.
+func writeSecretFile(file, s string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write dev secret: %w", err)
+	}
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("write dev secret: %w", err)
+	}
+	return f.Close()
 }

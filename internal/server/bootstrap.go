@@ -14,7 +14,8 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
-// Credentials are what the first start prints once.
+// Credentials are what the first start prints once. Only hashes are
+// stored, so this is the one moment the secrets exist in plaintext.
 type Credentials struct {
 	Tenant       string `json:"tenant"`
 	AdminLogin   string `json:"admin_login"`
@@ -25,7 +26,13 @@ type Credentials struct {
 }
 
 // Bootstrap creates the demo tenant, an admin user and a confidential
-// client when the database has no tenant yet; it returns nil otherwise.
+// client when the database has no tenant yet; it returns nil otherwise, so
+// a database in use never gains a demo admin (PRODUCT.md §5: a new user
+// logs in within a minute). It also makes one client per dialect for the
+// default mounts: public, because the seeds' clients send no secret, and
+// limited to the grants their dialect uses. The HDI client follows seed
+// 003: RS256 tokens of one hour, a partner API key, and a 25-hour idle
+// timeout (the token's hour plus the 24-hour renewal window).
 func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	list, err := a.Store.ListTenants(ctx)
 	if err != nil || len(list) > 0 {
@@ -97,6 +104,8 @@ func (a *App) PrintCredentials(w io.Writer, cr *Credentials) error {
 	return nil
 }
 
+// randomSecret returns 192 random bits as 48 hex digits: above the 32
+// characters a master secret needs, and typeable in a terminal.
 func randomSecret() string {
 	b := make([]byte, 24)
 	rand.Read(b)

@@ -24,7 +24,10 @@ type surface interface {
 
 // Handler builds the HTTP handler: every surface, health, readiness and
 // metrics, behind trace ids and panic recovery. Two surfaces claiming the
-// same route are refused here, at start.
+// same route are refused here, at start, with both mounts named
+// (PRODUCT.md §3), where ServeMux itself would panic on the second
+// registration. Paths no surface claims get a JSON 404, the shape every
+// surface's clients already parse, not net/http's text/plain one.
 func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mounted, err := a.mountDialects(ctx)
@@ -42,6 +45,9 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 			mux.Handle(p, h)
 		}
 	}
+	// Liveness never touches the database: an orchestrator that restarts
+	// processes on a failed liveness probe must not restart them all
+	// because the database is away. That is what /readyz is for.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -53,7 +59,9 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	return httpx.WithTrace(recoverer(a.Logger, mux)), nil
 }
 
-// ready answers 200 only while the database answers within a second.
+// ready answers 200 only while the database answers within a second, a
+// bound below common probe timeouts, so a probe sees a 503 rather than
+// giving up on a hung request.
 func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
@@ -65,11 +73,17 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// recoverer turns a panic into a logged 500 without a stack trace on the wire.
+// recoverer turns a panic into a logged 500 without a stack trace on the
+// wire. http.ErrAbortHandler is re-raised: it asks net/http to cut the
+// connection, which is the only honest end for a half-written answer.
 func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil && v != http.ErrAbortHandler {
+			v := recover()
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			if v != nil {
 				httpx.Internal(logger, r, fmt.Errorf("panic: %v", v))
 				httpx.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
 			}
@@ -79,7 +93,12 @@ func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
 }
 
 // Serve listens on the configured address until ctx ends, then stops
-// accepting, finishes in-flight requests (up to 15 s) and returns.
+// accepting, finishes in-flight requests (up to 15 s, inside the 30 s an
+// orchestrator usually allows between SIGTERM and SIGKILL) and returns.
+// If ready is not nil it receives the bound address once listening, which
+// is how callers of 127.0.0.1:0 learn the port. The read timeouts bound
+// slow clients holding connections open; the write timeout leaves room
+// for a store call that waits the whole store timeout.
 func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 	h, err := a.Handler(ctx)
 	if err != nil {
@@ -96,7 +115,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 	if a.Cfg.DebugAddr != "" {
 		go a.serveDebug(ctx)
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 1) // buffered: the serving goroutine never blocks if Serve has returned
 	go func() {
 		if a.Cfg.TLSCert != "" {
 			errc <- srv.ServeTLS(ln, a.Cfg.TLSCert, a.Cfg.TLSKey)
@@ -126,7 +145,8 @@ func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 }
 
 // reloadKeys re-reads the signing keys periodically so that every replica
-// follows `renova keys rotate`.
+// follows `renova keys rotate`. A failed reload keeps the keys already
+// loaded: a database blip must not stop a replica from signing.
 func (a *App) reloadKeys(ctx context.Context) {
 	if a.Cfg.KeyReload <= 0 {
 		return
@@ -145,7 +165,9 @@ func (a *App) reloadKeys(ctx context.Context) {
 	}
 }
 
-// serveDebug exposes pprof on its own address, off by default.
+// serveDebug exposes pprof on its own address, off by default, so that
+// profiles, which cost CPU and reveal the command line and code paths, are
+// never served on the public listener.
 func (a *App) serveDebug(ctx context.Context) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)

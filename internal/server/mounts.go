@@ -19,7 +19,9 @@ type named struct {
 	surface
 }
 
-// dialects is the explicit list of vendor surfaces (no registry).
+// dialects is the explicit list of vendor surfaces (no registry, STYLE.md):
+// adding a dialect is one line here, and the list is the documentation of
+// what a build can serve.
 var dialects = []struct {
 	name  string
 	build func(dialect.Binding) (surface, error)
@@ -35,7 +37,9 @@ var dialects = []struct {
 func DefaultClientID(dialectName string) string { return dialectName + "-client" }
 
 // mounts returns the configured mounts, or the defaults: every dialect
-// under /<name> for the demo tenant, where its client exists.
+// under /<name> for the demo tenant, where its client exists. The bool
+// reports whether the mounts were configured, which decides whether a
+// missing record fails the start.
 func (a *App) mounts(ctx context.Context) ([]dialect.Mount, bool, error) {
 	if len(a.Cfg.Mounts) > 0 {
 		var out []dialect.Mount
@@ -78,6 +82,9 @@ func (a *App) mountDialects(ctx context.Context) ([]named, error) {
 	return out, nil
 }
 
+// mount resolves one mount into its surface. The tenant and client are
+// looked up once, here, and must belong together; the dialect receives them
+// in its Binding and never looks anything up by name again.
 func (a *App) mount(ctx context.Context, m dialect.Mount) (surface, error) {
 	prefix, err := dialect.CleanPrefix(m.Prefix)
 	if err != nil {

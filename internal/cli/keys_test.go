@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// keyJSON is the --json shape of a signing key.
+type keyJSON struct{ Kid, Alg, State string }
+
+// keyStates counts keys by "alg/state".
+func keyStates(t *testing.T, db string) (map[string]int, []keyJSON) {
+	t.Helper()
+	var ks []keyJSON
+	runJSON(t, db, &ks, "keys", "list")
+	n := map[string]int{}
+	for _, k := range ks {
+		n[k.Alg+"/"+k.State]++
+	}
+	return n, ks
+}
+
+// TestKeysRotate: rotation promotes the published next key (never a key
+// nobody has seen), retires the current one and publishes a fresh next
+// (PRODUCT.md §1); without an argument every algorithm rotates.
+func TestKeysRotate(t *testing.T) {
+	db := newDB(t)
+	states, ks := keyStates(t, db)
+	for _, alg := range []string{"ES256", "RS256", "EdDSA"} {
+		if states[alg+"/current"] != 1 || states[alg+"/next"] != 1 || states[alg+"/retired"] != 0 {
+			t.Errorf("%s keys on a new database: %v; want one current and one next", alg, states)
+		}
+	}
+	next := map[string]string{}
+	for _, k := range ks {
+		if k.State == "next" {
+			next[k.Alg] = k.Kid
+		}
+	}
+
+	out := mustRun(t, db, "keys", "rotate", "ES256")
+	if want := "ES256: current key is now " + next["ES256"]; strings.TrimSpace(out) != want {
+		t.Errorf("keys rotate ES256 printed %q, want %q (the former next key)", out, want)
+	}
+	out = mustRun(t, db, "keys", "rotate")
+	lines := regexp.MustCompile(`(?m)^(\w+): current key is now (\S+)$`).FindAllStringSubmatch(out, -1)
+	if len(lines) != 3 || lines[1][1] != "RS256" || lines[1][2] != next["RS256"] || lines[2][2] != next["EdDSA"] {
+		t.Errorf("keys rotate printed:\n%s\nwant ES256, RS256 and EdDSA, the last two now on %s and %s", out, next["RS256"], next["EdDSA"])
+	}
+
+	states, _ = keyStates(t, db)
+	want := map[string]int{"ES256/retired": 2, "RS256/retired": 1, "EdDSA/retired": 1}
+	for _, alg := range []string{"ES256", "RS256", "EdDSA"} {
+		want[alg+"/current"], want[alg+"/next"] = 1, 1
+	}
+	if fmt.Sprint(states) != fmt.Sprint(want) {
+		t.Errorf("keys after rotating ES256 twice and the others once: %v, want %v", states, want)
+	}
+	table := mustRun(t, db, "keys", "list")
+	if rows := strings.Split(strings.TrimSpace(table), "\n"); len(rows) != 11 || strings.Join(strings.Fields(rows[0]), " ") != "KID ALG STATE CREATED" {
+		t.Errorf("keys list:\n%s\nwant a header and ten keys", table)
+	}
+
+	failRun(t, db, `unsupported signing algorithm "HS256"`, "keys", "rotate", "HS256")
+	failRun(t, db, "accepts at most 1 arg(s)", "keys", "rotate", "ES256", "RS256")
+}
+
+// TestKeysRotateReachesServer: a server that reloads its keys signs with
+// the key the CLI promoted, and still verifies tokens of the retired one.
+func TestKeysRotateReachesServer(t *testing.T) {
+	db := newDB(t)
+	app := openApp(t, db, nil)
+	before, _ := app.Ring.Current("ES256")
+	out := mustRun(t, db, "keys", "rotate", "ES256")
+	if err := app.Ring.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := app.Ring.Current("ES256")
+	if !strings.Contains(out, after.Kid) || after.Kid == before.Kid {
+		t.Errorf("after keys rotate (%q) and a reload the server signs with %s (was %s)", out, after.Kid, before.Kid)
+	}
+	if _, _, ok := app.Ring.Public(before.Kid); !ok {
+		t.Errorf("the retired key %s is no longer published", before.Kid)
+	}
+}
