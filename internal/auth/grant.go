@@ -27,6 +27,10 @@ type Grant struct {
 	// Replayed is true when a retry inside the grace window got the
 	// successor an earlier request already received.
 	Replayed bool
+	// IDToken is the OIDC ID token (OIDC Core §2), set when the session's
+	// scope holds openid and the grant came from the authorization code
+	// exchange or a refresh of such a session; empty otherwise.
+	IDToken string
 }
 
 // ExpiresIn is the access token's lifetime in whole seconds.

@@ -90,8 +90,16 @@ type Client struct {
 	Grants []string
 	// Scopes are the scopes the client may request.
 	Scopes []string
-	// RedirectURIs are the client's registered redirect URIs.
+	// RedirectURIs are the client's registered redirect URIs, compared
+	// exactly (RFC 6749 §3.1.2.3); for a public client a loopback URI
+	// matches on any port (RFC 8252 §7.3).
 	RedirectURIs []string
+	// PostLogoutURIs are where RP-initiated logout may send the browser
+	// back (OIDC RP-Initiated Logout 1.0 §3), compared exactly.
+	PostLogoutURIs []string
+	// Origins are the browser origins allowed to call renova's endpoints
+	// for this client (CORS), compared exactly; never "*".
+	Origins []string
 	// Dialects are the wire dialects the client may use; empty allows all.
 	Dialects []string
 	// Alg is the signing algorithm of the client's tokens: ES256, RS256 or
@@ -147,6 +155,13 @@ type Session struct {
 	// RevokeReason says why, e.g. logout, reuse or password_changed; the
 	// first revocation's reason is kept.
 	RevokeReason string
+	// BrowserID is the browser session that opened this session through
+	// the authorization code flow ("" otherwise): its logout ends this
+	// session too.
+	BrowserID string
+	// AuthTime is when the user last authenticated (OIDC auth_time); for a
+	// password login it is CreatedAt.
+	AuthTime time.Time
 }
 
 // Revoked reports whether the session was revoked.

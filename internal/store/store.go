@@ -33,6 +33,7 @@ type Store interface {
 	Sessions
 	Keys
 	Audit
+	Browsers
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// Close releases the connections.
@@ -172,6 +173,8 @@ type SessionFilter struct {
 	// ExceptSession leaves one session out: "log out my other devices"
 	// keeps the caller's own.
 	ExceptSession string
+	// BrowserID keeps the sessions opened through one browser session.
+	BrowserID string
 	// Active keeps only sessions unrevoked and unexpired at Now.
 	Active bool
 	// Now is the moment Active is judged at.
