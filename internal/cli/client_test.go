@@ -134,3 +134,30 @@ func TestClientListAndRevokeKey(t *testing.T) {
 	}
 	failRun(t, db, `client "ghost"`, "client", "revoke-key", "ghost")
 }
+
+// TestClientCreateBrowserFlags: the browser sign-in settings (issue 12)
+// reach the stored client and the --json view.
+func TestClientCreateBrowserFlags(t *testing.T) {
+	db := newDB(t)
+	var got struct {
+		Client struct {
+			RedirectURIs   []string `json:"redirect_uris"`
+			PostLogoutURIs []string `json:"post_logout_redirect_uris"`
+			Origins        []string `json:"origins"`
+		} `json:"client"`
+	}
+	mustRun(t, db, "tenant", "create", "demo")
+	runJSON(t, db, &got, "client", "create", "web", "--redirect-uris", "https://app.example/cb,http://127.0.0.1/cb",
+		"--post-logout-uris", "https://app.example/bye", "--origins", "https://app.example")
+	redirect, logout, origins := []string{"https://app.example/cb", "http://127.0.0.1/cb"}, []string{"https://app.example/bye"}, []string{"https://app.example"}
+	if !slices.Equal(got.Client.RedirectURIs, redirect) || !slices.Equal(got.Client.PostLogoutURIs, logout) || !slices.Equal(got.Client.Origins, origins) {
+		t.Errorf("client create --json = %+v, want redirect %v, post-logout %v, origins %v", got.Client, redirect, logout, origins)
+	}
+	c, err := openApp(t, db, nil).Store.GetClient(context.Background(), "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.RedirectURIs, redirect) || !slices.Equal(c.PostLogoutURIs, logout) || !slices.Equal(c.Origins, origins) {
+		t.Errorf("stored client: redirect %v, post-logout %v, origins %v; want %v, %v, %v", c.RedirectURIs, c.PostLogoutURIs, c.Origins, redirect, logout, origins)
+	}
+}

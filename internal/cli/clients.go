@@ -45,6 +45,9 @@ func clientCmd() *cobra.Command {
 			c.Grace, _ = f.GetDuration("grace")
 			c.AppCode, _ = f.GetString("app-code")
 			c.Dialects, _ = f.GetStringSlice("dialects")
+			c.RedirectURIs, _ = f.GetStringSlice("redirect-uris")
+			c.PostLogoutURIs, _ = f.GetStringSlice("post-logout-uris")
+			c.Origins, _ = f.GetStringSlice("origins")
 			secret, err := app.Svc.NewClient(cmd.Context(), c)
 			if err != nil {
 				return err
@@ -87,6 +90,12 @@ func clientCmd() *cobra.Command {
 	f.Bool("api-key", false, "also create a partner API key (HDI ?key=), shown once, stored hashed")
 	f.String("app-code", "", "application code (HDI applicationCode)")
 	f.StringSlice("dialects", nil, "dialects this client is meant for (informational)")
+	// Browser sign-in (issue 12): where /oauth2/authorize may send the code
+	// and RP-initiated logout the browser, each compared exactly, and the
+	// origins a browser front end may call the token endpoints from.
+	f.StringSlice("redirect-uris", nil, "redirect URIs of the authorization code flow (exact match; loopback any port for public clients)")
+	f.StringSlice("post-logout-uris", nil, "post_logout_redirect_uri values RP-initiated logout may return to (exact match)")
+	f.StringSlice("origins", nil, "browser origins allowed by CORS, e.g. https://app.example (exact match)")
 	list := &cobra.Command{Use: "list", Short: "list clients", Args: cobra.NoArgs,
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
 			t, err := tenantOf(cmd, app)
@@ -114,21 +123,26 @@ func clientCmd() *cobra.Command {
 // clientView is the JSON shape of a client: never the secret or API key
 // hash. Durations are Go duration strings ("15m0s"), as the flags take.
 type clientView struct {
-	ID          string   `json:"client_id"`
-	Name        string   `json:"name,omitempty"`
-	Public      bool     `json:"public"`
-	Grants      []string `json:"grants"`
-	Scopes      []string `json:"scopes"`
-	Alg         string   `json:"alg"`
-	AccessTTL   string   `json:"access_ttl"`
-	IdleTTL     string   `json:"idle_ttl"`
-	AbsoluteTTL string   `json:"absolute_ttl"`
-	Grace       string   `json:"grace"`
+	ID             string   `json:"client_id"`
+	Name           string   `json:"name,omitempty"`
+	Public         bool     `json:"public"`
+	Grants         []string `json:"grants"`
+	Scopes         []string `json:"scopes"`
+	RedirectURIs   []string `json:"redirect_uris,omitempty"`
+	PostLogoutURIs []string `json:"post_logout_redirect_uris,omitempty"`
+	Origins        []string `json:"origins,omitempty"`
+	Alg            string   `json:"alg"`
+	AccessTTL      string   `json:"access_ttl"`
+	IdleTTL        string   `json:"idle_ttl"`
+	AbsoluteTTL    string   `json:"absolute_ttl"`
+	Grace          string   `json:"grace"`
 }
 
 // view is the clientView of c.
 func view(c *store.Client) clientView {
-	return clientView{c.ID, c.Name, c.Public, c.Grants, c.Scopes, c.Alg, c.AccessTTL.String(), c.IdleTTL.String(), c.AbsoluteTTL.String(), c.Grace.String()}
+	return clientView{ID: c.ID, Name: c.Name, Public: c.Public, Grants: c.Grants, Scopes: c.Scopes, RedirectURIs: c.RedirectURIs,
+		PostLogoutURIs: c.PostLogoutURIs, Origins: c.Origins, Alg: c.Alg, AccessTTL: c.AccessTTL.String(), IdleTTL: c.IdleTTL.String(),
+		AbsoluteTTL: c.AbsoluteTTL.String(), Grace: c.Grace.String()}
 }
 
 // printClients prints clients as clientViews.
