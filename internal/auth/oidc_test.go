@@ -193,7 +193,7 @@ func TestUserInfo(t *testing.T) {
 func TestEndSession(t *testing.T) {
 	webReq := func() auth.AuthorizeRequest {
 		r := pkceRequest("openid")
-		r.ClientID, r.RedirectURI = "web", webCallback
+		r.ClientID, r.RedirectURI, r.CodeChallenge, r.CodeChallengeMethod = "web", webCallback, "", ""
 		return r
 	}
 	tests := []struct {
