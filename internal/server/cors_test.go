@@ -60,6 +60,7 @@ func TestCORSMount(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{Mounts: []string{
 		"dialect=icredit,prefix=/icredit,tenant=demo,client=icredit-client,origins=" + app + "|http://127.0.0.1:5173",
 		"dialect=consinco,prefix=/consinco,tenant=demo,client=consinco-client",
+		"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,origins=" + app,
 	}})
 	login := `{"username":"` + env.Creds.AdminLogin + `","password":"` + env.Creds.AdminPass + `"}`
 	granted := map[string]string{"Access-Control-Allow-Origin": app, "Access-Control-Allow-Methods": "POST",
@@ -79,6 +80,10 @@ func TestCORSMount(t *testing.T) {
 		{"login, no origin", "POST", "/icredit/api/v1/auth/login", json, login, 200, nil},
 		{"OPTIONS that is no preflight: the dialect's 404", "OPTIONS", "/icredit/api/v1/auth/login", nil, "", 404, nil},
 		{"mount without origins", "OPTIONS", "/consinco/api/v1/auth/login", preflight(app, "POST", "content-type"), "", 404, nil},
+		{"HDI preflight: its X-* headers too", "OPTIONS", "/hdi/corporate/security/v1/token",
+			preflight(app, "POST", "x-company-id, x-application-id, x-user-id, content-type, x-other"), "", 204,
+			map[string]string{"Access-Control-Allow-Origin": app, "Access-Control-Allow-Methods": "POST",
+				"Access-Control-Allow-Headers": "X-Company-Id, X-Application-Id, X-User-Id, Content-Type", "Access-Control-Max-Age": "600"}},
 		{"standard route, mount origin", "OPTIONS", "/oauth2/token", preflight(app, "POST", "content-type"), "", 403, nil},
 	})
 }
