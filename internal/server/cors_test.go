@@ -3,10 +3,13 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
+	"github.com/renova-auth/renova/internal/store"
 )
 
 // corsNames are the headers a CORS answer may carry; absent ones are "".
@@ -113,5 +116,64 @@ func TestCORSBadOrigins(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Handler() with origins=%s = %v, want an error containing %q", tc.origins, err, tc.want)
 		}
+	}
+}
+
+// TestCORSStandard: the standard endpoints scripts fetch answer the
+// origins of every client (issue 12, acceptance 4), read through a cache
+// the clock expires; other origins and requests without Origin get no CORS.
+// It runs on SQLite and, when RENOVA_TEST_DATABASE_URL is set, PostgreSQL,
+// since the origins come from the store.
+func TestCORSStandard(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { corsStandard(t, apptest.Start(t, apptest.Options{})) })
+	t.Run("postgres", func(t *testing.T) {
+		corsStandard(t, apptest.Start(t, apptest.Options{DatabaseURL: apptest.PostgresURL(t)}))
+	})
+}
+
+func corsStandard(t *testing.T, env *apptest.Env) {
+	const spa, later, other = "https://spa.example", "https://later.example", "https://evil.example"
+	newClient(t, env, "spa", spa)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	login := url.Values{"grant_type": {"password"}, "client_id": {"spa"}, "username": {env.Creds.AdminLogin},
+		"password": {env.Creds.AdminPass}}.Encode()
+	read := func(o string) map[string]string {
+		return map[string]string{"Access-Control-Allow-Origin": o, "Access-Control-Expose-Headers": "X-Trace-Id, Retry-After, WWW-Authenticate"}
+	}
+	runCORS(t, env, []corsCase{
+		{"token preflight, client origin", "OPTIONS", "/oauth2/token", preflight(spa, "POST", "content-type"), "", 204,
+			map[string]string{"Access-Control-Allow-Origin": spa, "Access-Control-Allow-Methods": "POST",
+				"Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"}},
+		{"token, client origin", "POST", "/oauth2/token", with(form, "Origin", spa), login, 200, read(spa)},
+		{"token error (no client), client origin, still readable", "POST", "/oauth2/token", with(form, "Origin", spa), "grant_type=password", 401, read(spa)},
+		{"revoke preflight", "OPTIONS", "/oauth2/revoke", preflight(spa, "POST", "authorization"), "", 204,
+			map[string]string{"Access-Control-Allow-Origin": spa, "Access-Control-Allow-Methods": "POST",
+				"Access-Control-Allow-Headers": "Authorization", "Access-Control-Max-Age": "600"}},
+		{"jwks, client origin", "GET", "/oauth2/jwks", map[string]string{"Origin": spa}, "", 200, read(spa)},
+		{"discovery, client origin", "GET", "/.well-known/openid-configuration", map[string]string{"Origin": spa}, "", 200, read(spa)},
+		{"token preflight, other origin", "OPTIONS", "/oauth2/token", preflight(other, "POST", "content-type"), "", 403, nil},
+		{"token, other origin", "POST", "/oauth2/token", with(form, "Origin", other), login, 200, nil},
+		{"token, no origin", "POST", "/oauth2/token", form, login, 200, nil},
+		{"OPTIONS that is no preflight", "OPTIONS", "/oauth2/token", nil, "", 404, nil},
+		{"health is not CORS", "GET", "/healthz", map[string]string{"Origin": spa}, "", 200, nil},
+	})
+	// A client's new origin is let in once the cached union expires.
+	newClient(t, env, "later", later)
+	runCORS(t, env, []corsCase{{"new origin, within the cache", "GET", "/oauth2/jwks", map[string]string{"Origin": later}, "", 200, nil}})
+	env.Clock.Advance(3 * time.Second)
+	runCORS(t, env, []corsCase{{"new origin, after the cache", "GET", "/oauth2/jwks", map[string]string{"Origin": later}, "", 200, read(later)}})
+}
+
+// newClient creates a public client of the demo tenant with one origin.
+func newClient(t *testing.T, env *apptest.Env, id, origin string) {
+	t.Helper()
+	ctx := context.Background()
+	tenant, err := env.App.Store.TenantBySlug(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &store.Client{ID: id, TenantID: tenant.ID, Name: id, Public: true, Scopes: []string{"openid", "profile"}, Origins: []string{origin}}
+	if _, err := env.App.Svc.NewClient(ctx, c); err != nil {
+		t.Fatal(err)
 	}
 }
