@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/httpx"
 	"github.com/renova-auth/renova/internal/keys"
 )
 
@@ -19,7 +20,17 @@ type Mount struct {
 	Tenant  string            `json:"tenant"` // slug
 	Client  string            `json:"client"` // client id
 	Options map[string]string `json:"options,omitempty"`
+	// Origins are the browser origins allowed to call the mount (CORS),
+	// from the option origins=https://a.example|https://b.example. The
+	// server applies them around the dialect's routes; the dialect never
+	// sees them, so no dialect has to accept the option.
+	Origins []string `json:"origins,omitempty"`
 }
+
+// OriginSeparator separates the origins of the origins mount option. It
+// cannot appear in an origin, and unlike "," and ";" it is not already a
+// separator of the --mount and RENOVA_MOUNTS syntax.
+const OriginSeparator = "|"
 
 // Binding is a mount resolved at start: the records exist, the prefix is
 // clean. Dialects receive it and never look anything up by name again.
@@ -34,7 +45,9 @@ type Binding struct {
 }
 
 // ParseMount reads "dialect=icredit,prefix=/icredit,tenant=demo,client=x"
-// (the --mount flag and RENOVA_MOUNTS syntax); other keys become options.
+// (the --mount flag and RENOVA_MOUNTS syntax), with an optional
+// origins=https://a.example|https://b.example, each origin checked here so
+// a bad one fails the start; other keys become options.
 func ParseMount(s string) (Mount, error) {
 	m := Mount{Options: map[string]string{}}
 	prefixSet := false
@@ -52,6 +65,12 @@ func ParseMount(s string) (Mount, error) {
 			m.Tenant = v
 		case "client":
 			m.Client = v
+		case "origins":
+			list, err := ParseOrigins(v)
+			if err != nil {
+				return m, fmt.Errorf("mount %q: %w", s, err)
+			}
+			m.Origins = list
 		default:
 			m.Options[k] = v
 		}
@@ -63,6 +82,20 @@ func ParseMount(s string) (Mount, error) {
 		m.Prefix = "/" + m.Dialect
 	}
 	return m, nil
+}
+
+// ParseOrigins splits an origins option on OriginSeparator and checks each
+// origin (httpx.CheckOrigin): exact scheme://host[:port], never "*".
+func ParseOrigins(v string) ([]string, error) {
+	var out []string
+	for o := range strings.SplitSeq(v, OriginSeparator) {
+		o = strings.TrimSpace(o)
+		if err := httpx.CheckOrigin(o); err != nil {
+			return nil, fmt.Errorf("option origins: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // CleanPrefix normalises a prefix to "" or "/a/b" (no trailing slash).

@@ -23,10 +23,11 @@ type surface interface {
 }
 
 // Handler builds the HTTP handler: every surface, health, readiness and
-// metrics, behind trace ids and panic recovery. Two surfaces claiming the
-// same route are refused here, at start, with both mounts named
-// (PRODUCT.md §3), where ServeMux itself would panic on the second
-// registration. Paths no surface claims get a JSON 404, the shape every
+// metrics, behind trace ids and panic recovery. The routes browsers call
+// (the standard ones scripts fetch, and every mount with an origins
+// option) are wrapped in CORS here, so the surfaces know nothing of it.
+// Two surfaces claiming the same route fail the start (collect). Paths no
+// surface claims get a JSON 404, the shape every
 // surface's clients already parse, not net/http's text/plain one.
 func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	mux := http.NewServeMux()
@@ -34,17 +35,16 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	surfaces := append([]named{{"standard", standard.New(a.Svc, a.Ring, a.Logger)}}, mounted...)
-	owner := map[string]string{}
-	for _, s := range surfaces {
-		for p, h := range s.Routes() {
-			if prev, dup := owner[p]; dup {
-				return nil, fmt.Errorf("mounts %s and %s both claim the route %q; give one of them another prefix", prev, s.name, p)
-			}
-			owner[p] = s.name
-			mux.Handle(p, h)
-		}
+	surfaces := append([]named{{"standard", standard.New(a.Svc, a.Ring, a.Logger), a.standardCORS()}}, mounted...)
+	routes, err := collect(surfaces)
+	if err != nil {
+		return nil, err
 	}
+	cors := newCORSTable(routes)
+	for _, rt := range routes {
+		mux.Handle(rt.pattern, cors.wrap(rt))
+	}
+	cors.register(mux, notFound)
 	// Liveness never touches the database: an orchestrator that restarts
 	// processes on a failed liveness probe must not restart them all
 	// because the database is away. That is what /readyz is for.
@@ -53,10 +53,32 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not_found", "error_description": "no such endpoint"})
-	})
+	mux.Handle("/", notFound)
 	return httpx.WithTrace(recoverer(a.Logger, mux)), nil
+}
+
+// notFound answers paths no surface claims.
+var notFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	httpx.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not_found", "error_description": "no such endpoint"})
+})
+
+// collect lists the routes of every surface with its CORS rule. Two
+// surfaces claiming the same route are refused here, at start, with both
+// mounts named (PRODUCT.md §3), where ServeMux itself would panic on the
+// second registration.
+func collect(surfaces []named) ([]route, error) {
+	owner := map[string]string{}
+	var out []route
+	for _, s := range surfaces {
+		for p, h := range s.Routes() {
+			if prev, dup := owner[p]; dup {
+				return nil, fmt.Errorf("mounts %s and %s both claim the route %q; give one of them another prefix", prev, s.name, p)
+			}
+			owner[p] = s.name
+			out = append(out, newRoute(p, h, s.cors))
+		}
+	}
+	return out, nil
 }
 
 // ready answers 200 only while the database answers within a second, a

@@ -13,23 +13,29 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
-// named is a surface with the name of its mount, for error messages.
+// named is a surface with the name of its mount, for error messages, and
+// its CORS rule (nil: no CORS).
 type named struct {
 	name string
 	surface
+	cors *corsRule
 }
 
 // dialects is the explicit list of vendor surfaces (no registry, STYLE.md):
 // adding a dialect is one line here, and the list is the documentation of
 // what a build can serve.
+// headers are the request headers of the dialect a browser script may
+// send beyond corsHeaders (seed 003's X-* identifiers for HDI).
 var dialects = []struct {
-	name  string
-	build func(dialect.Binding) (surface, error)
+	name    string
+	build   func(dialect.Binding) (surface, error)
+	headers []string
 }{
-	{"icredit", func(b dialect.Binding) (surface, error) { return icredit.New(b) }},
-	{"consinco", func(b dialect.Binding) (surface, error) { return consinco.New(b) }},
-	{"formulacerta", func(b dialect.Binding) (surface, error) { return formulacerta.New(b) }},
-	{"hdi", func(b dialect.Binding) (surface, error) { return hdi.New(b) }},
+	{"icredit", func(b dialect.Binding) (surface, error) { return icredit.New(b) }, nil},
+	{"consinco", func(b dialect.Binding) (surface, error) { return consinco.New(b) }, nil},
+	{"formulacerta", func(b dialect.Binding) (surface, error) { return formulacerta.New(b) }, nil},
+	{"hdi", func(b dialect.Binding) (surface, error) { return hdi.New(b) },
+		[]string{"X-Company-Id", "X-Application-Id", "X-User-Id"}},
 }
 
 // DefaultClientID is the client the first start creates for a dialect's
@@ -76,8 +82,9 @@ func (a *App) mountDialects(ctx context.Context) ([]named, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mount %s at %q: %w", m.Dialect, m.Prefix, err)
 		}
-		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s})
-		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client)
+		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s, mountCORS(m.Origins, extraHeaders(m.Dialect))})
+		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client,
+			"origins", m.Origins)
 	}
 	return out, nil
 }
@@ -109,4 +116,14 @@ func (a *App) mount(ctx context.Context, m dialect.Mount) (surface, error) {
 		}
 	}
 	return nil, fmt.Errorf("unknown dialect %q", m.Dialect)
+}
+
+// extraHeaders returns the dialect's own CORS request headers.
+func extraHeaders(name string) []string {
+	for _, d := range dialects {
+		if d.name == name {
+			return d.headers
+		}
+	}
+	return nil
 }
