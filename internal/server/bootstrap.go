@@ -23,7 +23,16 @@ type Credentials struct {
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
 	HDIKey       string `json:"hdi_api_key"`
+	// SPAClientID is the public browser client (authorization code +
+	// PKCE, loopback redirect URI) the README's browser walk-through uses.
+	SPAClientID string `json:"spa_client_id"`
 }
+
+// SPARedirectURI is the demo browser client's redirect URI. It is a
+// loopback URI, so a public client may use it on any port (RFC 8252 §7.3);
+// nothing needs to listen there: the browser shows the code in the
+// address bar.
+const SPARedirectURI = "http://127.0.0.1/callback"
 
 // Bootstrap creates the demo tenant, an admin user and a confidential
 // client when the database has no tenant yet; it returns nil otherwise, so
@@ -60,6 +69,13 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 			return nil, fmt.Errorf("bootstrap %s client: %w", d, err)
 		}
 	}
+	spa := &store.Client{ID: "demo-spa", TenantID: t.ID, Name: "Demo browser app", Public: true,
+		Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile", "email", "offline_access"},
+		RedirectURIs: []string{SPARedirectURI}, PostLogoutURIs: []string{"http://127.0.0.1/signed-out"}, Grace: auth.DefaultGrace}
+	if _, err := a.Svc.NewClient(ctx, spa); err != nil {
+		return nil, fmt.Errorf("bootstrap browser client: %w", err)
+	}
+	cr.SPAClientID = spa.ID
 	hc := &store.Client{ID: DefaultClientID("hdi"), TenantID: t.ID, Name: "HDI partner (demo)", Public: true, Alg: "RS256",
 		AppCode: "demo-app", Grants: []string{"refresh_token"}, Grace: auth.DefaultGrace, AccessTTL: time.Hour,
 		IdleTTL: 25 * time.Hour, Dialects: []string{"hdi"}}
@@ -84,9 +100,11 @@ func (a *App) PrintCredentials(w io.Writer, cr *Credentials) error {
     client id:      %s
     client secret:  %s
     HDI partner API key (client hdi-client): %s
+    browser client (public, PKCE): %s, redirect URI %s
   Try: curl -s -u %s:%s -d grant_type=password -d username=%s -d password=%s %s/oauth2/token
+  Sign in with a browser: see "Browser sign-in" in the README.
 
-`, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret, cr.HDIKey,
+`, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret, cr.HDIKey, cr.SPAClientID, SPARedirectURI,
 		cr.ClientID, cr.ClientSecret, cr.AdminLogin, cr.AdminPass, a.Cfg.Issuer)
 	if a.Cfg.LogFormat != "json" {
 		_, err := io.WriteString(w, text)

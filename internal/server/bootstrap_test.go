@@ -92,6 +92,7 @@ func TestBootstrapRecords(t *testing.T) {
 		{"consinco-client", true, []string{"password", "refresh_token"}},
 		{"formulacerta-client", true, []string{"password", "refresh_token"}},
 		{"hdi-client", true, []string{"refresh_token"}},
+		{"demo-spa", true, []string{"authorization_code", "refresh_token"}},
 	}
 	for _, tc := range cases {
 		c, err := env.App.Store.GetClient(ctx, tc.id)
@@ -105,6 +106,15 @@ func TestBootstrapRecords(t *testing.T) {
 	}
 	if hdi, _ := env.App.Store.GetClient(ctx, "hdi-client"); hdi.Alg != "RS256" || hdi.APIKeyHash == "" {
 		t.Errorf("hdi-client: alg %s, API key hash set %v; want RS256 and a key (seed 003)", hdi.Alg, hdi.APIKeyHash != "")
+	}
+	// The browser client of the README's walk-through: public, PKCE, a
+	// loopback redirect URI usable on any port.
+	if spa, _ := env.App.Store.GetClient(ctx, "demo-spa"); !slices.Equal(spa.RedirectURIs, []string{server.SPARedirectURI}) ||
+		!slices.Contains(spa.Scopes, "openid") || len(spa.PostLogoutURIs) != 1 {
+		t.Errorf("demo-spa: redirect URIs %v, scopes %v, post-logout URIs %v", spa.RedirectURIs, spa.Scopes, spa.PostLogoutURIs)
+	}
+	if env.Creds.SPAClientID != "demo-spa" {
+		t.Errorf("Credentials.SPAClientID = %q, want demo-spa", env.Creds.SPAClientID)
 	}
 	users, _ := env.App.Store.ListUsers(ctx, demo.ID)
 	if len(users) != 1 || users[0].Login != "admin" || !slices.Contains(users[0].Roles, "admin") {
