@@ -107,7 +107,7 @@ var hiddenField = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value=
 func formFields(t *testing.T, r *apptest.Response) url.Values {
 	t.Helper()
 	if r.Status != 200 || !strings.Contains(string(r.Body), `name="password"`) {
-		t.Fatalf("want the login page, got %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
+		t.Fatalf("want the login page, got %d %s %.400s", r.Status, r.Header.Get("Location"), r.Body)
 	}
 	v := url.Values{}
 	for _, m := range hiddenField.FindAllStringSubmatch(string(r.Body), -1) {
@@ -141,7 +141,7 @@ func location(t *testing.T, r *apptest.Response, cb string) url.Values {
 	t.Helper()
 	loc := r.Header.Get("Location")
 	if r.Status != http.StatusFound || !strings.HasPrefix(loc, strings.SplitN(cb, "?", 2)[0]+"?") {
-		t.Fatalf("want a 302 to %s, got %d Location %q %s", cb, r.Status, loc, r.Body)
+		t.Fatalf("want a 302 to %s, got %d Location %q %.400s", cb, r.Status, loc, r.Body)
 	}
 	u, err := url.Parse(loc)
 	if err != nil {

@@ -130,3 +130,20 @@ func TestDiscoveryBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestLogoutPage: without a post-logout URI the browser gets the signed
+// out page in its language, and the cookie is cleared.
+func TestLogoutPage(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	for _, tc := range []struct{ ui, want string }{{"en", "Signed out"}, {"pt-BR", "Sessão encerrada"}} {
+		b := newBrowser(t, env)
+		r := b.get("/oauth2/logout", url.Values{"ui_locales": {tc.ui}})
+		if r.Status != 200 || !strings.Contains(string(r.Body), tc.want) || !strings.Contains(string(r.Body), `lang="`+tc.ui+`"`) {
+			t.Errorf("logout page (%s) = %d %.300s", tc.ui, r.Status, r.Body)
+		}
+		checkPageHeaders(t, "logout page", r.Header)
+		if sc := r.Header.Get("Set-Cookie"); !strings.Contains(sc, "renova_bs=;") || !strings.Contains(sc, "Max-Age=0") {
+			t.Errorf("logout Set-Cookie = %q, want the browser cookie cleared", sc)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package standard_test
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -108,5 +110,23 @@ func TestLoginPageFocus(t *testing.T) {
 		if !(u < p && p < b) {
 			t.Errorf("field order username %d, password %d, submit %d", u, p, b)
 		}
+	}
+}
+
+// TestStyleHash: the CSP's style hash is the one of the page's inline
+// style sheet, so browsers apply it and nothing else.
+func TestStyleHash(t *testing.T) {
+	body := renderLogin(t, "", "s", "", "", "").Body.String()
+	m := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no <style> in the page")
+	}
+	h := sha256.Sum256([]byte(m[1]))
+	want := "style-src 'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	if !strings.Contains(standard.CSP, want) {
+		t.Errorf("CSP %q lacks %q", standard.CSP, want)
+	}
+	if strings.Contains(body, "<script") {
+		t.Errorf("the page has a script")
 	}
 }
