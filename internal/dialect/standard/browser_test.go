@@ -50,6 +50,8 @@ func TestBrowserFlow(t *testing.T) {
 			}
 			// Single sign-on: no form the second time, nor with prompt=none.
 			location(t, b.get("/oauth2/authorize", q), tc.cb)
+			q.Set("prompt", "login")
+			formFields(t, b.get("/oauth2/authorize", q)) // prompt=login forces the form
 			q.Set("prompt", "none")
 			if v := location(t, b.get("/oauth2/authorize", q), tc.cb); v.Get("code") == "" {
 				t.Errorf("prompt=none with a session = %v, want a code", v)

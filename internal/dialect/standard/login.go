@@ -82,7 +82,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.loginFailed(w, r, a, form, err)
 	}
-	s.setCookie(w, r, browserCookie, cookie, b.ExpiresAt)
+	s.setCookie(w, r, browserCookie, cookie, b.ExpiresAt.Sub(b.CreatedAt))
 	return s.issue(w, r, a, b)
 }
 
@@ -112,7 +112,7 @@ func (s *Surface) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	v := base64.RawURLEncoding.EncodeToString(b)
-	s.setCookie(w, r, csrfCookie, v, time.Time{})
+	s.setCookie(w, r, csrfCookie, v, 0)
 	return s.csrfMAC(v)
 }
 
@@ -133,11 +133,12 @@ func (s *Surface) csrfMAC(v string) string {
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,
-// Secure under TLS or an https issuer; a zero expiry makes it last as
-// long as the browser does.
-func (s *Surface) setCookie(w http.ResponseWriter, r *http.Request, name, value string, exp time.Time) {
+// Secure under TLS or an https issuer. It lasts ttl (relative, so that
+// neither clock skew nor the browser's clock matters), or as long as the
+// browser runs when ttl is zero; an empty value deletes it.
+func (s *Surface) setCookie(w http.ResponseWriter, r *http.Request, name, value string, ttl time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || strings.HasPrefix(s.svc.Issuer(), "https://"), Expires: exp}
+		Secure: r.TLS != nil || strings.HasPrefix(s.svc.Issuer(), "https://"), MaxAge: int(ttl / time.Second)}
 	if value == "" {
 		c.MaxAge = -1
 	}

@@ -2,7 +2,6 @@ package standard
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -23,7 +22,7 @@ func (s *Surface) logout(w http.ResponseWriter, r *http.Request) error {
 		req.Cookie = c.Value
 	}
 	to, err := s.svc.EndSession(r.Context(), req)
-	s.setCookie(w, r, browserCookie, "", time.Time{})
+	s.setCookie(w, r, browserCookie, "", 0)
 	if err != nil {
 		return err
 	}
