@@ -151,7 +151,9 @@ func TestCodeMisuse(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	c := newAppClient(t, env, true)
 	verifier, challenge := pkce()
-	code := func() string { return newBrowser(t, env).signIn(authParams(c, loopbackCB, challenge), loopbackCB).Get("code") }
+	code := func() string {
+		return newBrowser(t, env).signIn(authParams(c, loopbackCB, challenge), loopbackCB).Get("code")
+	}
 	first := code()
 	if r, _ := exchange(t, env, c, first, loopbackCB, verifier); r.Status != 200 {
 		t.Fatalf("first exchange = %d %s", r.Status, r.Body)
