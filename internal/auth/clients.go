@@ -22,7 +22,7 @@ const (
 )
 
 // Grants renova implements on /oauth2/token.
-var Grants = []string{"password", "refresh_token", "client_credentials"}
+var Grants = []string{"password", "refresh_token", "client_credentials", "authorization_code"}
 
 // NewClient fills defaults, generates a client id (when empty) and, for a
 // confidential client, a secret that is returned once and stored hashed.
