@@ -15,10 +15,6 @@ import (
 // honest one (state, nonce, a challenge, a few scopes) is well under it.
 const maxQuery = 4 << 10
 
-// loginRequired is the OIDC Core §3.1.2.6 error of prompt=none when the
-// user must sign in.
-const loginRequired = "login_required"
-
 // authorizeParams are the parameters of an authorization request that the
 // login form carries along in hidden fields, in the order it writes them.
 var authorizeParams = []string{"client_id", "redirect_uri", "response_type", "response_mode", "scope", "state",
@@ -45,7 +41,7 @@ func (s *Surface) authorize(w http.ResponseWriter, r *http.Request) error {
 		return s.issue(w, r, a, b)
 	}
 	if a.Prompt == "none" {
-		return s.refuse(w, r, a, &auth.Error{Code: loginRequired, Description: "the user is not signed in"})
+		return s.refuse(w, r, a, &auth.Error{Code: auth.LoginRequired, Description: "the user is not signed in"})
 	}
 	return s.loginPage(w, r, a, q, "", http.StatusOK)
 }

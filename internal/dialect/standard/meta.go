@@ -2,7 +2,6 @@ package standard
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -89,11 +88,11 @@ func (s *Surface) discovery(w http.ResponseWriter, r *http.Request) {
 		"jwks_uri":                                       iss + "/oauth2/jwks",
 		"response_types_supported":                       []string{"code"},
 		"response_modes_supported":                       []string{"query"},
-		"grant_types_supported":                          grantTypes(),
+		"grant_types_supported":                          auth.Grants,
 		"code_challenge_methods_supported":               []string{"S256"},
 		"subject_types_supported":                        []string{"public"},
 		"id_token_signing_alg_values_supported":          keys.Algs,
-		"scopes_supported":                               []string{"openid", "profile", "email", "offline_access"},
+		"scopes_supported":                               []string{"openid", "profile", "email"},
 		"claims_supported":                               claims,
 		"prompt_values_supported":                        []string{"none", "login"},
 		"ui_locales_supported":                           locales,
@@ -106,14 +105,5 @@ func (s *Surface) discovery(w http.ResponseWriter, r *http.Request) {
 
 // claims are the claims an ID token or userinfo answer may hold (OIDC
 // Core §2, §5.1).
-var claims = []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid", "at_hash", "name", "email"}
-
-// grantTypes are the core's grants; authorization_code is listed once
-// whether or not the core's list already names it.
-func grantTypes() []string {
-	g := slices.Clone(auth.Grants)
-	if !slices.Contains(g, "authorization_code") {
-		g = append([]string{"authorization_code"}, g...)
-	}
-	return g
-}
+var claims = []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid", "at_hash",
+	"preferred_username", "name", "email", "email_verified"}
