@@ -129,9 +129,10 @@ func TestAuthorizeRedirectedErrors(t *testing.T) {
 	pub := newAppClient(t, env, true)
 	b := newBrowser(t, env)
 	_, challenge := pkce()
-	none := authParams(pub, loopbackCB, challenge)
+	otherPort := "http://127.0.0.1:5555/cb" // RFC 8252 §7.3: any loopback port
+	none := authParams(pub, otherPort, challenge)
 	none.Set("prompt", "none")
-	if v := location(t, b.get("/oauth2/authorize", none), loopbackCB); v.Get("error") != "login_required" || v.Get("state") != "st-123" {
+	if v := location(t, b.get("/oauth2/authorize", none), otherPort); v.Get("error") != "login_required" || v.Get("state") != "st-123" {
 		t.Errorf("prompt=none without a session = %v, want login_required with state", v)
 	}
 	noPKCE := authParams(pub, loopbackCB, "")
@@ -185,5 +186,39 @@ func TestUserinfoErrors(t *testing.T) {
 	r = env.Post(t, "/oauth2/userinfo", "application/x-www-form-urlencoded", "access_token=y", h)
 	if r.Status != 400 || !strings.Contains(r.Header.Get("WWW-Authenticate"), `error="invalid_request"`) {
 		t.Errorf("userinfo with two tokens = %d %q", r.Status, r.Header.Get("WWW-Authenticate"))
+	}
+}
+
+// TestLoginThrottled: past the login throttle the form comes back with a
+// retry hint and Retry-After, even for the right password.
+func TestLoginThrottled(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	c := newAppClient(t, env, true)
+	_, challenge := pkce()
+	b := newBrowser(t, env)
+	form := formFields(t, b.get("/oauth2/authorize", authParams(c, loopbackCB, challenge)))
+	form.Set("username", env.Creds.AdminLogin)
+	for range 10 {
+		form.Set("password", "wrong")
+		b.postForm("/oauth2/login", form)
+	}
+	form.Set("password", env.Creds.AdminPass)
+	r := b.postForm("/oauth2/login", form)
+	if r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "try again in "+r.Header.Get("Retry-After")+" seconds") {
+		t.Errorf("throttled login = %d Retry-After %q %.600s", r.Status, r.Header.Get("Retry-After"), r.Body)
+	}
+	if b.cookie("renova_bs") != "" {
+		t.Errorf("signed in while throttled")
+	}
+}
+
+// TestUserinfoFormToken: on a POST the token may come as the access_token
+// form parameter (RFC 6750 §2.2).
+func TestUserinfoFormToken(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	at := login(t, env).AccessToken
+	r := env.Post(t, "/oauth2/userinfo", "application/x-www-form-urlencoded", url.Values{"access_token": {at}}.Encode(), nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"sub"`) {
+		t.Errorf("userinfo with a form token = %d %s", r.Status, r.Body)
 	}
 }

@@ -18,7 +18,15 @@ import (
 // authorize → login form → code → exchange → ID token → userinfo → single
 // sign-on → prompt=none → logout → prompt=none gives login_required.
 func TestBrowserFlow(t *testing.T) {
-	env := apptest.Start(t, apptest.Options{})
+	browserFlow(t, apptest.Start(t, apptest.Options{}))
+}
+
+// TestBrowserFlowPostgres runs the same flow on PostgreSQL.
+func TestBrowserFlowPostgres(t *testing.T) {
+	browserFlow(t, apptest.Start(t, apptest.Options{DatabaseURL: apptest.PostgresURL(t)}))
+}
+
+func browserFlow(t *testing.T, env *apptest.Env) {
 	for _, tc := range []struct {
 		name   string
 		public bool
@@ -45,9 +53,10 @@ func TestBrowserFlow(t *testing.T) {
 				t.Errorf("ID token claims = %v; want nonce, sub, sid", claims)
 			}
 			ui := userinfo(t, env, tok.AccessToken)
-			if ui.Status != 200 || !strings.Contains(string(ui.Body), `"sub"`) {
-				t.Errorf("userinfo = %d %s", ui.Status, ui.Body)
+			if ui.Status != 200 || !strings.Contains(string(ui.Body), `"sub":"`+claims["sub"].(string)+`"`) {
+				t.Errorf("userinfo = %d %s, want the ID token's sub", ui.Status, ui.Body)
 			}
+			checkRefreshIDToken(t, env, c, tok)
 			// Single sign-on: no form the second time, nor with prompt=none.
 			location(t, b.get("/oauth2/authorize", q), tc.cb)
 			q.Set("prompt", "login")
@@ -68,6 +77,31 @@ func TestBrowserFlow(t *testing.T) {
 				t.Errorf("prompt=none after logout = %v, want login_required with state", v)
 			}
 		})
+	}
+}
+
+// checkRefreshIDToken: a refresh of an openid session brings a new ID
+// token with the same sub and no nonce (OIDC Core §12.2).
+func checkRefreshIDToken(t *testing.T, env *apptest.Env, c appClient, tok tokenResp) {
+	t.Helper()
+	if tok.RefreshToken == "" {
+		t.Fatalf("no refresh token for a client with the refresh_token grant")
+	}
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}
+	h := http.Header{}
+	if c.Public {
+		form.Set("client_id", c.ID)
+	} else {
+		h.Set("Authorization", "Basic "+basicAuth(c.ID, c.Secret))
+	}
+	r := env.Post(t, "/oauth2/token", "application/x-www-form-urlencoded", form.Encode(), h)
+	v := decode(t, r)
+	if r.Status != 200 || v.IDToken == "" {
+		t.Fatalf("refresh = %d %s, want an ID token", r.Status, r.Body)
+	}
+	before, after := verifyIDToken(t, env, tok.IDToken, c.ID), verifyIDToken(t, env, v.IDToken, c.ID)
+	if after["sub"] != before["sub"] || after["nonce"] != nil {
+		t.Errorf("refreshed ID token = %v; want sub %v and no nonce", after, before["sub"])
 	}
 }
 
