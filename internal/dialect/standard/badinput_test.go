@@ -222,3 +222,32 @@ func TestUserinfoFormToken(t *testing.T) {
 		t.Errorf("userinfo with a form token = %d %s", r.Status, r.Body)
 	}
 }
+
+// TestLoginPageEscapesRequest: markup in login_hint and state reaches the
+// real login page only as text, in the pre-filled username and the hidden
+// fields alike, and comes back intact in the redirect.
+func TestLoginPageEscapesRequest(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	c := newAppClient(t, env, true)
+	_, challenge := pkce()
+	evil := `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+	q := authParams(c, loopbackCB, challenge)
+	q.Set("state", evil)
+	q.Set("login_hint", evil)
+	b := newBrowser(t, env)
+	r := b.get("/oauth2/authorize", q)
+	for _, bad := range []string{"<script", "<img", `"><`} {
+		if strings.Contains(string(r.Body), bad) {
+			t.Errorf("login page holds %q unescaped: %s", bad, r.Body)
+		}
+	}
+	form := formFields(t, r)
+	if form.Get("state") != evil || form.Get("login_hint") != evil {
+		t.Errorf("hidden fields = %v, want the request's values intact", form)
+	}
+	form.Set("username", env.Creds.AdminLogin)
+	form.Set("password", env.Creds.AdminPass)
+	if v := location(t, b.postForm("/oauth2/login", form), loopbackCB); v.Get("state") != evil {
+		t.Errorf("state after login = %q, want %q", v.Get("state"), evil)
+	}
+}

@@ -1,6 +1,7 @@
 package standard
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -36,7 +37,7 @@ var errCSRF = &auth.Error{Code: auth.InvalidRequest, Reason: "csrf",
 // q in hidden fields; the POST re-validates them with Authorize.
 func (s *Surface) loginPage(w http.ResponseWriter, r *http.Request, a *auth.Authorization, q url.Values, msg string, status int) error {
 	p := page{Kind: "login", Lang: locale(a.UILocales, r.Header.Get("Accept-Language")), Action: loginPath,
-		Tenant: tenantName(a), Client: a.Client.Name, CSRF: s.csrfToken(w, r), Username: a.LoginHint, Error: msg}
+		Tenant: tenantName(a), Client: cmp.Or(a.Client.Name, a.Client.ID), CSRF: s.csrfToken(w, r), Username: a.LoginHint, Error: msg}
 	if msg != "" {
 		p.Username = q.Get("username") // the form again: keep what was typed
 	}
