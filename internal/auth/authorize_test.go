@@ -172,3 +172,29 @@ func TestNeedsLogin(t *testing.T) {
 		}
 	}
 }
+
+// TestClientRedirectURIs checks that a client cannot register a redirect
+// or post-logout URI that exact matching could not make safe.
+func TestClientRedirectURIs(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	tests := []struct {
+		name     string
+		redirect []string
+		logout   []string
+		ok       bool
+	}{
+		{"https", []string{"https://app.test/cb"}, []string{"https://app.test/bye"}, true},
+		{"loopback and custom scheme", []string{"http://127.0.0.1/cb", "com.example.app:/cb"}, nil, true},
+		{"relative", []string{"/cb"}, nil, false},
+		{"fragment", []string{"https://app.test/cb#x"}, nil, false},
+		{"empty fragment", []string{"https://app.test/cb#"}, nil, false},
+		{"logout fragment", nil, []string{"https://app.test/bye#x"}, false},
+	}
+	for i, tc := range tests {
+		c := &store.Client{ID: "uri" + string(rune('a'+i)), TenantID: f.tenant.ID, RedirectURIs: tc.redirect, PostLogoutURIs: tc.logout}
+		_, err := f.svc.NewClient(context.Background(), c)
+		if (err == nil) != tc.ok {
+			t.Errorf("NewClient(%s) = %v, want ok %v", tc.name, err, tc.ok)
+		}
+	}
+}
