@@ -51,6 +51,8 @@ type browser struct {
 	t   *testing.T
 	env *apptest.Env
 	c   *http.Client
+	// lastSetCookie is the Set-Cookie of the last response.
+	lastSetCookie string
 }
 
 func newBrowser(t *testing.T, env *apptest.Env) *browser {
@@ -69,6 +71,7 @@ func (b *browser) do(req *http.Request) *apptest.Response {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	b.lastSetCookie = resp.Header.Get("Set-Cookie")
 	return &apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 }
 
