@@ -49,21 +49,12 @@ func (s *Service) EndSession(ctx context.Context, req EndSessionRequest) (string
 // postLogout returns the registered post-logout redirect URI of req with
 // its state, or "".
 func (s *Service) postLogout(ctx context.Context, req EndSessionRequest) string {
-	uri, clientID := req.PostLogoutRedirectURI, req.ClientID
+	uri := req.PostLogoutRedirectURI
 	if uri == "" {
 		return ""
 	}
-	if req.IDTokenHint != "" {
-		var hint token.IDClaims
-		if err := s.verifier.Parse(req.IDTokenHint, &hint, token.Options{IgnoreExpiry: true}); err != nil || len(hint.Audience) != 1 {
-			return ""
-		}
-		if clientID != "" && clientID != hint.Audience[0] {
-			return ""
-		}
-		clientID = hint.Audience[0]
-	}
-	if clientID == "" {
+	clientID, ok := s.hintClient(req)
+	if !ok || clientID == "" {
 		return ""
 	}
 	c, err := s.client(ctx, clientID)
@@ -80,6 +71,32 @@ func (s *Service) postLogout(ctx context.Context, req EndSessionRequest) string 
 		u.RawQuery = q.Encode()
 	}
 	return u.String()
+}
+
+// HintValid reports whether req carries an id_token_hint that renova
+// signed (expired or not) for one client that agrees with req.ClientID.
+// Without one, the surface asks the user to confirm the logout, so that a
+// third-party page cannot sign a browser out (RP-Initiated Logout 1.0 §2).
+func (s *Service) HintValid(req EndSessionRequest) bool {
+	_, ok := s.hintClient(req)
+	return ok && req.IDTokenHint != ""
+}
+
+// hintClient returns the client a logout request names: the audience of
+// its id_token_hint, or else its client_id. A hint that does not verify,
+// or disagrees with client_id, names none (false).
+func (s *Service) hintClient(req EndSessionRequest) (string, bool) {
+	if req.IDTokenHint == "" {
+		return req.ClientID, true
+	}
+	var hint token.IDClaims
+	if err := s.verifier.Parse(req.IDTokenHint, &hint, token.Options{IgnoreExpiry: true}); err != nil || len(hint.Audience) != 1 {
+		return "", false
+	}
+	if req.ClientID != "" && req.ClientID != hint.Audience[0] {
+		return "", false
+	}
+	return hint.Audience[0], true
 }
 
 // endBrowser revokes browser session b and the sessions opened through it.

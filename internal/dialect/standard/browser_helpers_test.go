@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -112,11 +111,7 @@ func formFields(t *testing.T, r *apptest.Response) url.Values {
 	if r.Status != 200 || !strings.Contains(string(r.Body), `name="password"`) {
 		t.Fatalf("want the login page, got %d %s %.400s", r.Status, r.Header.Get("Location"), r.Body)
 	}
-	v := url.Values{}
-	for _, m := range hiddenField.FindAllStringSubmatch(string(r.Body), -1) {
-		v.Set(m[1], html.UnescapeString(m[2]))
-	}
-	return v
+	return hiddenFields(r)
 }
 
 // pkce returns a fresh code_verifier and its S256 challenge (RFC 7636 §4).

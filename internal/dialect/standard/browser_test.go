@@ -2,6 +2,7 @@ package standard_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -182,4 +183,53 @@ func TestLogoutPage(t *testing.T) {
 			t.Errorf("logout Set-Cookie = %q, want the browser cookie cleared", sc)
 		}
 	}
+}
+
+// TestLogoutNeedsConfirmation: a logout request without a valid
+// id_token_hint could come from any page, so a signed-in browser is asked
+// first; only the confirmation form, posted with this browser's CSRF
+// token, signs it out. A forged or foreign token changes nothing.
+func TestLogoutNeedsConfirmation(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	c := newAppClient(t, env, true)
+	b := newBrowser(t, env)
+	_, challenge := pkce()
+	q := authParams(c, loopbackCB, challenge)
+	b.signIn(q, loopbackCB)
+	q.Set("prompt", "none")
+	stillSignedIn := func(when string) {
+		t.Helper()
+		if v := location(t, b.get("/oauth2/authorize", q), loopbackCB); v.Get("code") == "" {
+			t.Errorf("%s: prompt=none = %v, want a code (still signed in)", when, v)
+		}
+	}
+	for _, hint := range []string{"", "not-a-jwt"} {
+		r := b.get("/oauth2/logout", url.Values{"id_token_hint": {hint}, "ui_locales": {"pt-BR"}})
+		if r.Status != 200 || !strings.Contains(string(r.Body), `name="confirm" value="1"`) || !strings.Contains(string(r.Body), "Sair") {
+			t.Fatalf("logout with hint %q = %d %.400s, want the confirmation form in pt-BR", hint, r.Status, r.Body)
+		}
+		checkPageHeaders(t, "logout confirmation", r.Header)
+		stillSignedIn("after an unconfirmed logout")
+	}
+	confirm := hiddenFields(b.get("/oauth2/logout", nil))
+	forged := url.Values{"confirm": {"1"}, "csrf": {"forged"}}
+	if r := b.postForm("/oauth2/logout", forged); !strings.Contains(string(r.Body), `name="confirm"`) {
+		t.Errorf("confirmation with a forged CSRF token = %d %.300s, want the question again", r.Status, r.Body)
+	}
+	stillSignedIn("after a forged confirmation")
+	if r := b.postForm("/oauth2/logout", confirm); r.Status != 200 || !strings.Contains(string(r.Body), "Signed out") {
+		t.Fatalf("confirmed logout = %d %.300s, want the signed-out page", r.Status, r.Body)
+	}
+	if v := location(t, b.get("/oauth2/authorize", q), loopbackCB); v.Get("error") != "login_required" {
+		t.Errorf("prompt=none after the confirmed logout = %v, want login_required", v)
+	}
+}
+
+// hiddenFields returns the hidden inputs of a page.
+func hiddenFields(r *apptest.Response) url.Values {
+	v := url.Values{}
+	for _, m := range hiddenField.FindAllStringSubmatch(string(r.Body), -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
 }

@@ -21,6 +21,8 @@ type messages struct {
 	Internal      string // %s: trace id
 	LoggedOut     string
 	LoggedOutText string
+	SignOut       string // the logout confirmation's title and button
+	SignOutText   string // the question it asks
 }
 
 // catalog holds every string the pages show, by language tag. The tags
@@ -35,6 +37,7 @@ var catalog = map[string]messages{
 		CSRF:      "This sign-in form has expired or did not come from this browser. Go back to the application and try again.",
 		Internal:  "Something went wrong on our side. Trace id: %s",
 		LoggedOut: "Signed out", LoggedOutText: "You have been signed out. You can close this window.",
+		SignOut: "Sign out", SignOutText: "Do you want to sign out of this browser?",
 	},
 	"pt-BR": {
 		SignIn: "Entrar", SignInTo: "Entrar em", ContinueTo: "para continuar em",
@@ -45,6 +48,7 @@ var catalog = map[string]messages{
 		CSRF:      "Este formulário de acesso expirou ou não veio deste navegador. Volte ao aplicativo e tente novamente.",
 		Internal:  "Ocorreu um erro do nosso lado. Código de rastreamento: %s",
 		LoggedOut: "Sessão encerrada", LoggedOutText: "Você saiu da sua conta. Pode fechar esta janela.",
+		SignOut: "Sair", SignOutText: "Deseja sair da sua conta neste navegador?",
 	},
 }
 
