@@ -46,6 +46,13 @@ func (s *Service) EndSession(ctx context.Context, req EndSessionRequest) (string
 	return redirect, nil
 }
 
+// PostLogoutTarget is where EndSession would send the browser for req,
+// without ending anything: the surface needs it to let the confirmation
+// form's redirect through its Content-Security-Policy.
+func (s *Service) PostLogoutTarget(ctx context.Context, req EndSessionRequest) string {
+	return s.postLogout(ctx, req)
+}
+
 // postLogout returns the registered post-logout redirect URI of req with
 // its state, or "".
 func (s *Service) postLogout(ctx context.Context, req EndSessionRequest) string {

@@ -233,3 +233,34 @@ func hiddenFields(r *apptest.Response) url.Values {
 	}
 	return v
 }
+
+// TestFormTargetsInCSP: browsers apply form-action to the redirect after a
+// form is posted, so the login page admits exactly the origin of the
+// validated redirect URI, and the logout confirmation that of a registered
+// post-logout URI (none for an unregistered one).
+func TestFormTargetsInCSP(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{})
+	c := newAppClient(t, env, true)
+	b := newBrowser(t, env)
+	_, challenge := pkce()
+	login := b.get("/oauth2/authorize", authParams(c, loopbackCB, challenge))
+	if csp := login.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+originOfURI(t, loopbackCB)+";") {
+		t.Errorf("login page CSP = %q, want form-action to admit %s", csp, originOfURI(t, loopbackCB))
+	}
+	b.signIn(authParams(c, loopbackCB, challenge), loopbackCB)
+	for _, tc := range []struct{ uri, want string }{{byeURI, "form-action 'self' " + originOfURI(t, byeURI) + ";"}, {"https://evil.example/x", "form-action 'self';"}} {
+		r := b.get("/oauth2/logout", url.Values{"client_id": {c.ID}, "post_logout_redirect_uri": {tc.uri}})
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(string(r.Body), `name="confirm"`) || !strings.Contains(csp, tc.want) {
+			t.Errorf("logout confirmation for %s: CSP %q, want %q", tc.uri, csp, tc.want)
+		}
+	}
+}
+
+// originOfURI is scheme://host[:port] of uri.
+func originOfURI(t *testing.T, uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Scheme + "://" + u.Host
+}

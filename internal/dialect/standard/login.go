@@ -37,7 +37,8 @@ var errCSRF = &auth.Error{Code: auth.InvalidRequest, Reason: "csrf",
 // q in hidden fields; the POST re-validates them with Authorize.
 func (s *Surface) loginPage(w http.ResponseWriter, r *http.Request, a *auth.Authorization, q url.Values, msg string, status int) error {
 	p := page{Kind: "login", Lang: locale(a.UILocales, r.Header.Get("Accept-Language")), Action: loginPath,
-		Tenant: tenantName(a), Client: cmp.Or(a.Client.Name, a.Client.ID), CSRF: s.csrfToken(w, r), Username: a.LoginHint, Error: msg}
+		Tenant: tenantName(a), Client: cmp.Or(a.Client.Name, a.Client.ID), CSRF: s.csrfToken(w, r), Username: a.LoginHint, Error: msg,
+		FormTarget: originOf(a.RedirectURI)}
 	if msg != "" {
 		p.Username = q.Get("username") // the form again: keep what was typed
 	}

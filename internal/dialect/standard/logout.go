@@ -28,7 +28,7 @@ func (s *Surface) logout(w http.ResponseWriter, r *http.Request) error {
 	lang := locale(q.Get("ui_locales"), r.Header.Get("Accept-Language"))
 	confirmed := r.Method == http.MethodPost && q.Get("confirm") == "1" && s.csrfValid(r, q.Get("csrf"))
 	if req.Cookie != "" && !confirmed && !s.svc.HintValid(req) {
-		return s.confirmLogout(w, r, q, lang)
+		return s.confirmLogout(w, r, q, lang, originOf(s.svc.PostLogoutTarget(r.Context(), req)))
 	}
 	to, err := s.svc.EndSession(r.Context(), req)
 	s.setCookie(w, r, browserCookie, "", 0)
@@ -46,7 +46,7 @@ func (s *Surface) logout(w http.ResponseWriter, r *http.Request) error {
 
 // confirmLogout asks the user whether to sign out: a form that posts the
 // logout request back with confirm=1 and this browser's CSRF token.
-func (s *Surface) confirmLogout(w http.ResponseWriter, r *http.Request, q url.Values, lang string) error {
+func (s *Surface) confirmLogout(w http.ResponseWriter, r *http.Request, q url.Values, lang, target string) error {
 	var hidden []field
 	for _, k := range []string{"client_id", "post_logout_redirect_uri", "state", "ui_locales"} {
 		if v := q.Get(k); v != "" {
@@ -55,5 +55,5 @@ func (s *Surface) confirmLogout(w http.ResponseWriter, r *http.Request, q url.Va
 	}
 	hidden = append(hidden, field{Name: "confirm", Value: "1"})
 	return render(w, http.StatusOK, page{Kind: "confirm", Lang: lang, Title: catalog[lang].SignOut,
-		Action: "/oauth2/logout", Hidden: hidden, CSRF: s.csrfToken(w, r)})
+		Action: "/oauth2/logout", Hidden: hidden, CSRF: s.csrfToken(w, r), FormTarget: target})
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -36,8 +38,31 @@ const style = `body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1
 // csp is the pages' Content-Security-Policy: nothing loads, the one style
 // sheet is pinned by hash, forms post only back here, and no one may
 // frame the login page (clickjacking).
-var csp = "default-src 'none'; style-src 'sha256-" + hashOf(style) + "'; form-action 'self'; " +
-	"frame-ancestors 'none'; base-uri 'none'"
+var csp = cspWith("")
+
+// cspWith is csp whose form-action also admits origin. Browsers apply
+// form-action to the redirects that follow a form's submission too (CSP
+// Level 3), so the login form must admit the origin of the validated
+// redirect URI its POST answers with, and the logout confirmation that of
+// a registered post-logout URI; nothing else.
+func cspWith(origin string) string {
+	action := "'self'"
+	if origin != "" {
+		action += " " + origin
+	}
+	return "default-src 'none'; style-src 'sha256-" + hashOf(style) + "'; form-action " + action + "; " +
+		"frame-ancestors 'none'; base-uri 'none'"
+}
+
+// originOf is the scheme://host[:port] of an absolute URI, or "" (also
+// for one that could smuggle another directive into the policy).
+func originOf(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme == "" || u.Host == "" || strings.ContainsAny(u.Host, " ;,'\"") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
 
 func hashOf(s string) string {
 	h := sha256.Sum256([]byte(s))
@@ -63,6 +88,9 @@ type page struct {
 	Focus    string // the field that gets autofocus: the first empty one
 	Error    string // the visible message (role=alert)
 	Detail   string // the core's description on the error page
+	// FormTarget is the origin a form's submission may redirect to (the
+	// validated redirect URI's); see cspWith.
+	FormTarget string
 }
 
 // render writes p as an HTML page with status and the pages' security
@@ -79,7 +107,7 @@ func render(w http.ResponseWriter, status int, p page) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Content-Security-Policy", csp)
+	h.Set("Content-Security-Policy", cspWith(p.FormTarget))
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
