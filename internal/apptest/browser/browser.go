@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,6 +71,9 @@ type Browser struct {
 	tb   testing.TB
 	ctx  context.Context
 	Step time.Duration
+
+	mu      sync.Mutex
+	console []string // the browser's console and log, for failure messages
 }
 
 // Start launches Chromium with a fresh profile in a temporary directory.
@@ -136,7 +140,40 @@ func Start(tb testing.TB, opt Options) *Browser {
 		cancelAlloc()
 		tb.Fatalf("start Chromium %s: no answer within %v", path, opt.Step)
 	}
+	// Keep the console and the browser log (CSP violations, blocked
+	// navigations) so that a failing step can say why.
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			if len(b.console) == 50 {
+				b.console = b.console[1:]
+			}
+			b.console = append(b.console, m.String())
+			b.mu.Unlock()
+		}
+	}()
 	return b
+}
+
+// Console returns the latest console and browser log messages.
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
+}
+
+// fatalf fails the test with the current URL and the console appended.
+func (b *Browser) fatalf(format string, a ...any) {
+	b.tb.Helper()
+	msg := fmt.Sprintf(format, a...) + " (at " + b.location() + ")"
+	if c := b.Console(); len(c) > 0 {
+		msg += "\nbrowser console:\n  " + strings.Join(c, "\n  ")
+	}
+	b.tb.Fatal(msg)
 }
 
 // run runs steps under the step timeout and fails the test on error.
@@ -145,7 +182,7 @@ func (b *Browser) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	ctx, cancel := context.WithTimeout(b.ctx, b.Step)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		b.tb.Fatalf("browser: %s: %v (at %s)", what, err, b.location())
+		b.fatalf("browser: %s: %v", what, err)
 	}
 }
 
@@ -188,7 +225,7 @@ func (b *Browser) WaitURL(prefix string) string {
 			return u
 		}
 		if time.Now().After(deadline) {
-			b.tb.Fatalf("browser: still at %s after %v, waiting for %s", u, b.Step, prefix)
+			b.fatalf("browser: waited %v for %s", b.Step, prefix)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -276,7 +313,7 @@ func (b *Browser) ClickAndWait(sel string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			b.tb.Fatalf("browser: clicking %s loaded no new page within %v (at %s)", sel, b.Step, b.location())
+			b.fatalf("browser: clicking %s loaded no new page within %v", sel, b.Step)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
