@@ -2,7 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -10,14 +14,13 @@ import (
 
 // The browser sign-in of issue 12 (OIDC authorization code + PKCE, hosted
 // login page, SSO, ID tokens, userinfo, RP-initiated logout). This file is
-// the contract between the core and the standard surface; the bodies are
-// being written.
+// the contract between the core and the standard surface: the checks of
+// an authorization request (authorize.go), the browser session and the
+// code (here), the code exchange (exchange.go), ID tokens and userinfo
+// (idtoken.go) and logout (logout.go).
 
 // BrowserSession is a signed-in browser (see store.BrowserSession).
 type BrowserSession = store.BrowserSession
-
-// errPending stands in for the bodies still being written.
-var errPending = errors.New("auth: browser sign-in is not implemented yet")
 
 // AuthorizeRequest is an /oauth2/authorize request as the browser sent it
 // (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), before any check.
@@ -54,83 +57,130 @@ type Authorization struct {
 	UILocales   string
 }
 
-// Authorize checks req. If the client is unknown or the redirect URI is
-// not one it registered, it returns (nil, err): the surface must show an
-// error page and never redirect (no open redirect, RFC 6749 §4.1.2.1).
-// Once the redirect URI is trusted, every other problem comes back as
-// (a, err) with a non-nil a: the surface redirects err's code to
-// a.RedirectURI with a.State. err is an *Error in every case.
-func (s *Service) Authorize(ctx context.Context, req AuthorizeRequest) (*Authorization, error) {
-	return nil, errPending
+// NeedsLogin reports whether a must show the login form although browser
+// session b (nil when there is none) exists: no session, a session of
+// another tenant, prompt=login, or b's auth_time older than max_age (OIDC
+// Core §3.1.2.1). Call it before the form, not after SignIn: a fresh
+// sign-in satisfies the request even with prompt=login.
+func (s *Service) NeedsLogin(a *Authorization, b *BrowserSession) bool {
+	switch {
+	case b == nil || b.TenantID != a.Tenant.ID || a.Prompt == "login":
+		return true
+	case a.MaxAge >= 0:
+		return s.cfg.Now().Sub(b.AuthTime) > a.MaxAge
+	}
+	return false
 }
 
-// NeedsLogin reports whether a must show the login form although browser
-// session b (nil when there is none) exists: no session, prompt=login, or
-// b's auth_time older than max_age.
-func (s *Service) NeedsLogin(a *Authorization, b *BrowserSession) bool {
-	return true
-}
+// browserPrefix marks a browser session cookie value.
+const browserPrefix = "rn_bs_"
 
 // SignIn checks the password of username in a's tenant, as Login does
 // (same answer and same work for unknown user, wrong password and disabled
 // user; the login throttle applies), and opens a browser session. It
 // returns the session and the cookie value to set; only its hash is kept.
 func (s *Service) SignIn(ctx context.Context, a *Authorization, username, password string, m Meta) (*BrowserSession, string, error) {
-	return nil, "", errPending
+	req := LoginRequest{Client: a.Client, TenantID: a.Tenant.ID, Username: username, Password: password, Meta: m}
+	acct, ip := "acct:"+a.Tenant.ID+":"+strings.ToLower(username)+"@"+m.IP, "ip:"+m.IP
+	if err := s.throttled(acct, ip); err != nil {
+		s.metrics.Logins.WithLabelValues("throttled").Inc()
+		return nil, "", err
+	}
+	u, err := s.checkPassword(ctx, req)
+	if err != nil {
+		s.metrics.Logins.WithLabelValues("failure").Inc()
+		if AsError(err) == badCredentials {
+			s.accountLimit.Fail(acct)
+			s.ipLimit.Fail(ip)
+		}
+		return nil, "", err
+	}
+	s.accountLimit.Reset(acct)
+	s.metrics.Logins.WithLabelValues("success").Inc()
+	return s.openBrowser(ctx, a.Client.ID, u, m)
+}
+
+// openBrowser stores a new browser session for u and returns its cookie.
+func (s *Service) openBrowser(ctx context.Context, clientID string, u *store.User, m Meta) (*BrowserSession, string, error) {
+	cookie := browserPrefix + base64.RawURLEncoding.EncodeToString(randomBytes(s.cfg.Rand, 32))
+	now := s.cfg.Now()
+	b := &BrowserSession{ID: NewID(s.cfg.Rand, "bs"), Hash: sha(cookie), TenantID: u.TenantID, UserID: u.ID,
+		AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(s.cfg.BrowserTTL), IP: m.IP, UserAgent: truncate(m.UserAgent, 256)}
+	sctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if err := s.st.CreateBrowserSession(sctx, b); err != nil {
+		return nil, "", storeErr("create browser session", err)
+	}
+	s.record(ctx, &store.AuditEvent{Action: "browser.login", Outcome: "success", TenantID: u.TenantID, Actor: u.ID,
+		SessionID: b.ID, ClientID: clientID, UserID: u.ID}, m)
+	return b, cookie, nil
 }
 
 // Browser returns the live browser session of a cookie value; ErrNotFound
 // when there is none (unknown, revoked, expired, or its user disabled).
 func (s *Service) Browser(ctx context.Context, cookie string) (*BrowserSession, error) {
-	return nil, errPending
+	if !strings.HasPrefix(cookie, browserPrefix) || len(cookie) > 128 {
+		return nil, ErrNotFound
+	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	b, err := s.st.BrowserSessionByHash(ctx, sha(cookie))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, storeErr("load browser session", err)
+	}
+	if b.Revoked() || !s.cfg.Now().Before(b.ExpiresAt) {
+		return nil, ErrNotFound
+	}
+	u, err := s.st.GetUser(ctx, b.UserID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, storeErr("load user", err)
+	}
+	return b, nil
 }
+
+// Code lifetime and prefix: RFC 6749 §4.1.2 recommends at most ten
+// minutes; a browser redirect takes a second or two.
+const (
+	codeTTL    = 60 * time.Second
+	codePrefix = "rn_ac_"
+)
 
 // Code issues the authorization code of a for browser session b: opaque,
 // stored hashed, single use, valid 60 s (RFC 6749 §4.1.2).
 func (s *Service) Code(ctx context.Context, a *Authorization, b *BrowserSession, m Meta) (string, error) {
-	return "", errPending
+	if b == nil || b.TenantID != a.Tenant.ID {
+		return "", errorf(LoginRequired, "the user must sign in")
+	}
+	code := codePrefix + base64.RawURLEncoding.EncodeToString(randomBytes(s.cfg.Rand, 32))
+	now := s.cfg.Now()
+	ac := &store.AuthCode{Hash: sha(code), TenantID: a.Client.TenantID, ClientID: a.Client.ID, UserID: b.UserID,
+		BrowserID: b.ID, RedirectURI: a.RedirectURI, Challenge: a.Challenge, Nonce: a.Nonce, Scope: a.Scope,
+		AuthTime: b.AuthTime, CreatedAt: now, ExpiresAt: now.Add(codeTTL)}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if err := s.st.CreateAuthCode(ctx, ac); err != nil {
+		return "", storeErr("create authorization code", err)
+	}
+	return code, nil
 }
 
-// ExchangeRequest is a token request with grant_type=authorization_code.
-type ExchangeRequest struct {
-	Client      *Client // authenticated already (or public)
-	Code        string
-	RedirectURI string
-	Verifier    string // PKCE code_verifier
-	Meta        Meta
+// sha is the SHA-256 under which cookies and codes are stored.
+func sha(v string) []byte {
+	sum := sha256.Sum256([]byte(v))
+	return sum[:]
 }
 
-// ExchangeCode redeems a code (RFC 6749 §4.1.3, RFC 7636 §4.6): it opens
-// a refresh-token session as a login does (a refresh token only with
-// offline_access or the client's setting) and, for openid, an ID token.
-// A second redemption is an attack: refused, and the session the first
-// one opened is revoked and audited.
-func (s *Service) ExchangeCode(ctx context.Context, req ExchangeRequest) (*Grant, error) {
-	return nil, errPending
-}
-
-// UserInfo answers OIDC Core §5.3 for a bearer access token: sub always,
-// profile and email claims by the token's scope. Errors are InvalidToken
-// (RFC 6750 §3.1).
-func (s *Service) UserInfo(ctx context.Context, bearer string) (map[string]any, error) {
-	return nil, errPending
-}
-
-// EndSessionRequest is an RP-initiated logout (OIDC RP-Initiated Logout
-// 1.0 §2).
-type EndSessionRequest struct {
-	Cookie                string // the browser session cookie, "" when none
-	IDTokenHint           string
-	ClientID              string
-	PostLogoutRedirectURI string
-	State                 string
-	Meta                  Meta
-}
-
-// EndSession ends the browser session of req.Cookie and every session
-// opened through it. It returns where to send the browser: the
-// post-logout redirect URI with state when it is registered for the
-// hinted client, else "" (the surface shows a confirmation page).
-func (s *Service) EndSession(ctx context.Context, req EndSessionRequest) (string, error) {
-	return "", errPending
+// randomBytes reads n bytes of the service's randomness.
+func randomBytes(r io.Reader, n int) []byte {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	return b
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/keys"
@@ -22,7 +24,7 @@ const (
 )
 
 // Grants renova implements on /oauth2/token.
-var Grants = []string{"password", "refresh_token", "client_credentials"}
+var Grants = []string{"password", "refresh_token", "client_credentials", "authorization_code"}
 
 // NewClient fills defaults, generates a client id (when empty) and, for a
 // confidential client, a secret that is returned once and stored hashed.
@@ -84,8 +86,23 @@ func validateClient(c *store.Client) error {
 	if c.Public && slices.Contains(c.Grants, "client_credentials") {
 		return errorf(InvalidRequest, "a public client cannot use client_credentials")
 	}
+	if err := validateURIs(c); err != nil {
+		return err
+	}
 	if c.IdleTTL > c.AbsoluteTTL {
 		c.IdleTTL = c.AbsoluteTTL
+	}
+	return nil
+}
+
+// validateURIs refuses redirect and post-logout URIs that could never
+// match safely: not absolute, or with a fragment (RFC 6749 §3.1.2).
+func validateURIs(c *store.Client) error {
+	for _, uri := range slices.Concat(c.RedirectURIs, c.PostLogoutURIs) {
+		u, err := url.Parse(uri)
+		if err != nil || !u.IsAbs() || u.Fragment != "" || strings.Contains(uri, "#") {
+			return errorf(InvalidRequest, "redirect URI %q must be absolute and without a fragment", uri)
+		}
 	}
 	return nil
 }

@@ -18,6 +18,15 @@ const (
 	InvalidToken           = "invalid_token" // RFC 6750 §3.1, bearer endpoints
 	TemporarilyUnavailable = "temporarily_unavailable"
 	ServerError            = "server_error"
+	// UnsupportedResponseType answers an authorization request whose
+	// response_type is not "code" (RFC 6749 §4.1.2.1).
+	UnsupportedResponseType = "unsupported_response_type"
+	// LoginRequired answers prompt=none when the browser has no usable
+	// session (OIDC Core §3.1.2.6).
+	LoginRequired = "login_required"
+	// AccessDenied answers an authorization the user or the server refused
+	// (RFC 6749 §4.1.2.1).
+	AccessDenied = "access_denied"
 )
 
 // Reasons say why a refresh token is dead (PRODUCT.md §2 "Unclear errors"),
@@ -32,7 +41,11 @@ const (
 	ReasonUnknown         = "unknown_token"
 	ReasonCredentials     = "invalid_credentials"
 	ReasonSessionMismatch = "session_mismatch"
-	ReasonThrottled       = "throttled" // too many failed logins; retry after Retry-After
+	ReasonThrottled       = "throttled"   // too many failed logins; retry after Retry-After
+	ReasonCodeReused      = "code_reused" // an authorization code presented twice (RFC 6749 §4.1.2)
+	ReasonCodeExpired     = "code_expired"
+	ReasonCodeMismatch    = "code_mismatch" // other client or other redirect_uri than the code's
+	ReasonPKCE            = "pkce_failed"   // missing or wrong code_verifier (RFC 7636 §4.6)
 )
 
 // Error is what the core returns for anything a client should hear about.

@@ -134,6 +134,12 @@ type OpenRequest struct {
 	Meta      Meta
 	// NoAccessToken skips minting the access token (see RefreshRequest).
 	NoAccessToken bool
+	// BrowserID is the browser session that signed the user in (the
+	// authorization code flow), so that its logout ends this session too.
+	BrowserID string
+	// AuthTime is when the user typed the password (OIDC auth_time);
+	// zero means now.
+	AuthTime time.Time
 }
 
 // OpenSession creates a session with its first refresh token and mints the
@@ -155,6 +161,10 @@ func (s *Service) OpenSession(ctx context.Context, req OpenRequest) (*Grant, err
 	sess := &store.Session{
 		ID: NewID(s.cfg.Rand, "ses"), TenantID: u.TenantID, UserID: u.ID, ClientID: c.ID, Scope: req.Scope, Generation: 1,
 		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(c.AbsoluteTTL), IP: req.Meta.IP, UserAgent: truncate(req.Meta.UserAgent, 256),
+		BrowserID: req.BrowserID, AuthTime: req.AuthTime,
+	}
+	if sess.AuthTime.IsZero() {
+		sess.AuthTime = now
 	}
 	sess.IdleExpiresAt = minTime(now.Add(idle), sess.ExpiresAt)
 	rt := &store.RefreshToken{Hash: first.Hash(), SessionID: sess.ID, Generation: 1, CreatedAt: now}

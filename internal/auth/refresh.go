@@ -179,6 +179,9 @@ func (s *Service) finish(ctx context.Context, req RefreshRequest, sess *store.Se
 		return nil, fmt.Errorf("refresh: %w", err)
 	}
 	g.RefreshToken = next.String()
+	if err := s.refreshIDToken(ctx, req.Client, sess, g); err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
 	s.record(ctx, &store.AuditEvent{Action: "refresh." + outcome, Outcome: "success", TenantID: sess.TenantID,
 		Actor: req.Client.ID, SessionID: sess.ID, ClientID: req.Client.ID, UserID: sess.UserID}, req.Meta)
 	return g, nil

@@ -38,7 +38,14 @@ type Config struct {
 	LoginIPLimit int
 	// LoginWindow is the throttle's fixed window (default DefaultLoginWindow).
 	LoginWindow time.Duration
+	// BrowserTTL is the absolute lifetime of a browser session, the single
+	// sign-on cookie of the hosted login page (default DefaultBrowserTTL).
+	BrowserTTL time.Duration
 }
+
+// DefaultBrowserTTL is how long a browser stays signed in: one working day,
+// never extended, so a shared computer does not stay signed in for weeks.
+const DefaultBrowserTTL = 24 * time.Hour
 
 // Login throttle defaults (PRODUCT.md §6, per account and per IP): 10
 // failures of one account name from one IP, or 200 from one IP, in a
@@ -81,6 +88,9 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 		m = NewMetrics(nil)
 	}
 	cfg.throttleDefaults()
+	if cfg.BrowserTTL <= 0 {
+		cfg.BrowserTTL = DefaultBrowserTTL
+	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
 	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
 		accountLimit: throttle.New(cfg.LoginAccountLimit, cfg.LoginWindow, cfg.Now),

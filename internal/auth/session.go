@@ -45,14 +45,20 @@ func (s *Service) revoke(ctx context.Context, sess *store.Session, reason, actor
 	return nil
 }
 
-// RevokeUser revokes every session of a user except keep (may be empty):
-// "log out everywhere", password change and disabling (PRODUCT.md §2.5).
+// RevokeUser revokes every session of a user except keep (may be empty),
+// and every browser session of the user: "log out everywhere", password
+// change and disabling (PRODUCT.md §2.5, issue 12).
 func (s *Service) RevokeUser(ctx context.Context, userID, keep, reason string, m Meta) (int, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	n, err := s.st.RevokeSessions(ctx, store.SessionFilter{UserID: userID, ExceptSession: keep}, reason, s.cfg.Now())
 	if err != nil {
 		return 0, storeErr("revoke user sessions", err)
+	}
+	// The user's browsers are signed out too, or single sign-on would
+	// hand a disabled user (or the thief of an old password) new codes.
+	if _, err := s.st.RevokeBrowserSessions(ctx, store.BrowserFilter{UserID: userID}, s.cfg.Now()); err != nil {
+		return 0, storeErr("revoke user browser sessions", err)
 	}
 	s.record(ctx, &store.AuditEvent{Action: "user.sessions_revoked", Outcome: "success", Reason: reason, Actor: userID, UserID: userID}, m)
 	return n, nil

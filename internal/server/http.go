@@ -14,6 +14,7 @@ import (
 
 	"github.com/renova-auth/renova/internal/dialect/standard"
 	"github.com/renova-auth/renova/internal/httpx"
+	"github.com/renova-auth/renova/internal/secret"
 )
 
 // surface is one mounted set of routes (the standard OAuth endpoints or a
@@ -34,7 +35,12 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	surfaces := append([]named{{"standard", standard.New(a.Svc, a.Ring, a.Logger)}}, mounted...)
+	master, err := masterSecret(a.Cfg, a.Logger)
+	if err != nil {
+		return nil, err
+	}
+	std := standard.New(a.Svc, a.Ring, a.Logger, secret.Derive(master, "login form csrf v1"))
+	surfaces := append([]named{{"standard", std}}, mounted...)
 	owner := map[string]string{}
 	for _, s := range surfaces {
 		for p, h := range s.Routes() {

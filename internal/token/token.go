@@ -22,6 +22,23 @@ type Claims struct {
 	Tenant    string `json:"tenant"`
 }
 
+// IDClaims is the claim set of an OIDC ID token (OIDC Core §2): the
+// registered claims (iss, sub, aud, exp, iat) plus the authentication's
+// time, the request's nonce, the authorized party, the browser session
+// and the access token's hash, and the profile claims the scope allows.
+type IDClaims struct {
+	jwt.RegisteredClaims
+	AuthTime  *jwt.NumericDate `json:"auth_time,omitempty"`
+	Nonce     string           `json:"nonce,omitempty"`
+	AZP       string           `json:"azp,omitempty"`
+	SessionID string           `json:"sid,omitempty"`
+	AtHash    string           `json:"at_hash,omitempty"`
+	Email     string           `json:"email,omitempty"`
+	// EmailVerified is false: renova does not verify addresses yet.
+	EmailVerified *bool  `json:"email_verified,omitempty"`
+	Name          string `json:"name,omitempty"`
+}
+
 // ErrInvalid means a token is not one renova signed or is not valid now.
 var ErrInvalid = errors.New("invalid access token")
 

@@ -20,6 +20,7 @@ type tokenResp struct {
 	ExpiresIn    int64  `json:"expires_in"`
 	RefreshToken string `json:"refresh_token"`
 	Scope        string `json:"scope"`
+	IDToken      string `json:"id_token"`
 	Error        string `json:"error"`
 	Description  string `json:"error_description"`
 	Reason       string `json:"reason"`

@@ -5,6 +5,7 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
+	"github.com/renova-auth/renova/internal/keys"
 )
 
 // tokenForm decodes the form of revoke and introspect: an authenticated
@@ -72,23 +73,37 @@ func (s *Surface) jwks(w http.ResponseWriter, r *http.Request) {
 }
 
 // discovery serves RFC 8414 / OIDC discovery metadata listing exactly what
-// is implemented.
+// is implemented; no member is an empty list (OIDC Discovery §3).
 func (s *Surface) discovery(w http.ResponseWriter, r *http.Request) {
 	iss := s.svc.Issuer()
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                           iss,
-		"token_endpoint":                                   iss + "/oauth2/token",
-		"revocation_endpoint":                              iss + "/oauth2/revoke",
-		"introspection_endpoint":                           iss + "/oauth2/introspect",
-		"jwks_uri":                                         iss + "/oauth2/jwks",
-		"grant_types_supported":                            auth.Grants,
-		"token_endpoint_auth_methods_supported":            []string{"client_secret_basic", "client_secret_post", "none"},
-		"revocation_endpoint_auth_methods_supported":       []string{"client_secret_basic", "client_secret_post", "none"},
-		"introspection_endpoint_auth_methods_supported":    []string{"client_secret_basic", "client_secret_post"},
-		"id_token_signing_alg_values_supported":            []string{"ES256", "RS256", "EdDSA"},
-		"token_endpoint_auth_signing_alg_values_supported": []string{},
-		"response_types_supported":                         []string{},
-		"subject_types_supported":                          []string{"public"},
+		"issuer":                                         iss,
+		"authorization_endpoint":                         iss + "/oauth2/authorize",
+		"token_endpoint":                                 iss + "/oauth2/token",
+		"userinfo_endpoint":                              iss + "/oauth2/userinfo",
+		"end_session_endpoint":                           iss + "/oauth2/logout",
+		"revocation_endpoint":                            iss + "/oauth2/revoke",
+		"introspection_endpoint":                         iss + "/oauth2/introspect",
+		"jwks_uri":                                       iss + "/oauth2/jwks",
+		"response_types_supported":                       []string{"code"},
+		"response_modes_supported":                       []string{"query"},
+		"grant_types_supported":                          auth.Grants,
+		"code_challenge_methods_supported":               []string{"S256"},
+		"subject_types_supported":                        []string{"public"},
+		"id_token_signing_alg_values_supported":          keys.Algs,
+		"scopes_supported":                               []string{"openid", "profile", "email"},
+		"claims_supported":                               claims,
+		"prompt_values_supported":                        []string{"none", "login"},
+		"ui_locales_supported":                           locales,
+		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "none"},
+		"revocation_endpoint_auth_methods_supported":     []string{"client_secret_basic", "client_secret_post", "none"},
+		"introspection_endpoint_auth_methods_supported":  []string{"client_secret_basic", "client_secret_post"},
+		"authorization_response_iss_parameter_supported": true, // RFC 9207
 	})
 }
+
+// claims are the claims an ID token or userinfo answer may hold (OIDC
+// Core §2, §5.1).
+var claims = []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "sid", "at_hash",
+	"preferred_username", "name", "email", "email_verified"}

@@ -1,6 +1,8 @@
 // Package standard is renova's own surface: OAuth 2.0 (RFC 6749) token,
 // revocation (RFC 7009), introspection (RFC 7662), JWKS and discovery
-// (RFC 8414, OpenID Connect Discovery). It is a thin adapter over auth.
+// (RFC 8414, OpenID Connect Discovery), and the browser sign-in of OpenID
+// Connect: authorization endpoint, hosted login page, userinfo and
+// RP-initiated logout. It is a thin adapter over auth.
 package standard
 
 import (
@@ -17,11 +19,14 @@ type Surface struct {
 	svc    *auth.Service
 	ring   *keys.Ring
 	logger *slog.Logger
+	key    []byte // HMAC key of the login form's CSRF tokens
 }
 
-// New returns the standard surface.
-func New(svc *auth.Service, ring *keys.Ring, logger *slog.Logger) *Surface {
-	return &Surface{svc: svc, ring: ring, logger: logger}
+// New returns the standard surface. key signs the login form's CSRF
+// tokens; derive it from the service secret so that every replica
+// accepts the forms of the others.
+func New(svc *auth.Service, ring *keys.Ring, logger *slog.Logger, key []byte) *Surface {
+	return &Surface{svc: svc, ring: ring, logger: logger, key: key}
 }
 
 // Routes returns the surface's handlers by ServeMux pattern.
@@ -31,6 +36,13 @@ func (s *Surface) Routes() map[string]http.Handler {
 		"POST /oauth2/revoke":                         s.adapt(s.revoke),
 		"POST /oauth2/introspect":                     s.adapt(s.introspect),
 		"GET /oauth2/jwks":                            http.HandlerFunc(s.jwks),
+		"GET /oauth2/authorize":                       s.pages(s.authorize),
+		"POST /oauth2/authorize":                      s.pages(s.authorize),
+		"POST " + loginPath:                           s.pages(s.login),
+		"GET /oauth2/userinfo":                        s.bearer(s.userinfo),
+		"POST /oauth2/userinfo":                       s.bearer(s.userinfo),
+		"GET /oauth2/logout":                          s.pages(s.logout),
+		"POST /oauth2/logout":                         s.pages(s.logout),
 		"GET /.well-known/openid-configuration":       http.HandlerFunc(s.discovery),
 		"GET /.well-known/oauth-authorization-server": http.HandlerFunc(s.discovery),
 	}

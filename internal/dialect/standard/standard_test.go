@@ -256,8 +256,8 @@ func TestStandardFlows(t *testing.T) {
 	resp, _ := env.HTTP.Get(env.URL + "/.well-known/openid-configuration")
 	json.NewDecoder(resp.Body).Decode(&meta)
 	resp.Body.Close()
-	if meta["token_endpoint"] != "http://renova.test/oauth2/token" || meta["authorization_endpoint"] != nil {
-		t.Errorf("discovery = %v; want the token endpoint and no authorization endpoint (not implemented)", meta)
+	if meta["token_endpoint"] != "http://renova.test/oauth2/token" || meta["authorization_endpoint"] != "http://renova.test/oauth2/authorize" {
+		t.Errorf("discovery = %v; want the token and authorization endpoints", meta)
 	}
 }
 

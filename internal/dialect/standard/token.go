@@ -16,10 +16,11 @@ type tokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
 	Scope        string `json:"scope,omitempty"`
+	IDToken      string `json:"id_token,omitempty"` // OIDC Core §3.1.3.3
 }
 
-// token serves POST /oauth2/token for the password, refresh_token and
-// client_credentials grants.
+// token serves POST /oauth2/token for the authorization_code, password,
+// refresh_token and client_credentials grants.
 func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 	form, err := httpx.Form(r)
 	if err != nil {
@@ -34,6 +35,12 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 	switch gt := form.Get("grant_type"); gt {
 	case "":
 		return httpx.Bad("grant_type", "missing")
+	case "authorization_code":
+		if err := require(form, "code"); err != nil {
+			return err
+		}
+		g, err = s.svc.ExchangeCode(r.Context(), auth.ExchangeRequest{Client: c, Code: form.Get("code"),
+			RedirectURI: form.Get("redirect_uri"), Verifier: form.Get("code_verifier"), Meta: meta})
 	case "password":
 		if err := require(form, "username", "password"); err != nil {
 			return err
@@ -54,7 +61,7 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, tokenResponse{AccessToken: g.AccessToken, TokenType: g.TokenType,
-		ExpiresIn: g.ExpiresIn(), RefreshToken: g.RefreshToken, Scope: g.Scope})
+		ExpiresIn: g.ExpiresIn(), RefreshToken: g.RefreshToken, Scope: g.Scope, IDToken: g.IDToken})
 	return nil
 }
 

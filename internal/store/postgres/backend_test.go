@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -96,8 +97,12 @@ func TestPendingMigrationApplied(t *testing.T) {
 	if n := queryText(t, u, "SELECT count(*)::text FROM pg_indexes WHERE indexname = 'refresh_tokens_session' AND schemaname = current_schema()"); n != "0" {
 		t.Errorf("index refresh_tokens_session after reopening: %s, want 0 (0002 applied again)", n)
 	}
-	if n := queryText(t, u, "SELECT count(*)::text FROM schema_migrations"); n != "2" {
-		t.Errorf("schema_migrations has %s rows, want 2", n)
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := queryText(t, u, "SELECT count(*)::text FROM schema_migrations"); n != fmt.Sprint(len(names)) {
+		t.Errorf("schema_migrations has %s rows, want %d (one per embedded migration)", n, len(names))
 	}
 }
 
@@ -254,5 +259,70 @@ func TestListSessionsBreaksTiesByID(t *testing.T) {
 	}
 	if want := []string{"newest", "a", "b", "c"}; !slices.Equal(ids, want) {
 		t.Errorf("ListSessions = %v, want %v", ids, want)
+	}
+}
+
+// TestMigrateKeepsData builds a schema as the release before browser
+// sign-in left it (every migration before 0003_browsers), with a tenant,
+// a user, a client, a session and its token, then opens it: 0003 applies,
+// every row reads back as before, the new fields read as empty, and the
+// refresh path still works on the old session.
+func TestMigrateKeepsData(t *testing.T) {
+	u := freshSchema(t, testURL(t))
+	ctx := context.Background()
+	conn := connect(t, u)
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (
+		version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	must(t, err)
+	slices.Sort(names)
+	for _, name := range names {
+		if name >= "migrations/0003_browsers.sql" {
+			break
+		}
+		must(t, apply(ctx, conn, name))
+	}
+	for _, q := range []string{
+		"INSERT INTO tenants(id, slug, name, code, created_at) VALUES ('ten', 'acme', 'Acme', 1, $1)",
+		"INSERT INTO users(id, tenant_id, login, seq, created_at, updated_at) VALUES ('usr', 'ten', 'alice', 1, $1, $1)",
+		`INSERT INTO clients(id, tenant_id, name, redirect_uris, grants, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at)
+			VALUES ('cli', 'ten', 'old', '{https://old.example/cb}', '{password,refresh_token}', 'ES256', 60000000000, 3600000000000, 86400000000000, 0, $1)`,
+		`INSERT INTO sessions(id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at, ip)
+			VALUES ('ses', 'ten', 'usr', 'cli', 'openid', 1, $1, $1, $1::timestamptz + interval '1 hour', $1::timestamptz + interval '1 day', '192.0.2.1')`,
+		"INSERT INTO refresh_tokens(hash, session_id, generation, created_at) VALUES ('\\x0102', 'ses', 1, $1)",
+	} {
+		if _, err := conn.Exec(ctx, q, t0); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db, err := Open(ctx, u, Options{MaxConns: 2})
+	must(t, err)
+	defer db.Close()
+	if n := queryText(t, u, "SELECT count(*)::text FROM schema_migrations WHERE version = '0003_browsers'"); n != "1" {
+		t.Fatalf("0003_browsers recorded %s times, want 1", n)
+	}
+	c, err := db.GetClient(ctx, "cli")
+	must(t, err)
+	want := &store.Client{ID: "cli", TenantID: "ten", Name: "old", RedirectURIs: []string{"https://old.example/cb"},
+		Grants: []string{"password", "refresh_token"}, Alg: "ES256", AccessTTL: time.Minute, IdleTTL: time.Hour,
+		AbsoluteTTL: 24 * time.Hour, CreatedAt: t0}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("client after migrating = %+v\nwant %+v", c, want)
+	}
+	s, err := db.GetSession(ctx, "ses")
+	must(t, err)
+	wantS := &store.Session{ID: "ses", TenantID: "ten", UserID: "usr", ClientID: "cli", Scope: "openid", Generation: 1,
+		CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(24 * time.Hour), IP: "192.0.2.1"}
+	if !reflect.DeepEqual(s, wantS) {
+		t.Errorf("session after migrating = %+v\nwant %+v", s, wantS)
+	}
+	if u, err := db.UserByLogin(ctx, "ten", "alice"); err != nil || u.ID != "usr" {
+		t.Errorf("UserByLogin after migrating = %v, %v", u, err)
+	}
+	at := t0.Add(time.Minute)
+	if _, err := db.Rotate(ctx, store.RotateParams{Hash: []byte{1, 2}, ClientID: "cli", Now: at, IdleUntil: at.Add(time.Hour), NextHash: []byte{3, 4}}); err != nil {
+		t.Errorf("Rotate of a session from before the migration = %v", err)
 	}
 }

@@ -14,8 +14,8 @@ import (
 // the end of the statement, when the session row is there.
 func (db *DB) CreateSession(ctx context.Context, s *store.Session, first *store.RefreshToken) error {
 	_, err := db.pool.Exec(ctx, `WITH s AS (
-		INSERT INTO sessions(`+sqlstore.SessionCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14))
-		INSERT INTO refresh_tokens(`+sqlstore.TokenCols+`) VALUES ($15,$16,$17,$18,$19,$20)`,
+		INSERT INTO sessions(`+sqlstore.SessionCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16))
+		INSERT INTO refresh_tokens(`+sqlstore.TokenCols+`) VALUES ($17,$18,$19,$20,$21,$22)`,
 		append(sqlstore.SessionArgs(s, codec{}), sqlstore.TokenArgs(first, codec{})...)...)
 	return translate(err)
 }
@@ -80,7 +80,7 @@ func (db *DB) Rotate(ctx context.Context, p store.RotateParams) (*store.Session,
 // statement, hence from one snapshot.
 const refreshStateSQL = `SELECT t.hash, t.session_id, t.parent_hash, t.generation, t.created_at, t.used_at,
 	s.id, s.tenant_id, s.user_id, s.client_id, s.scope, s.generation, s.created_at, s.last_used_at,
-	s.idle_expires_at, s.expires_at, s.ip, s.user_agent, s.revoked_at, s.revoke_reason,
+	s.idle_expires_at, s.expires_at, s.ip, s.user_agent, s.revoked_at, s.revoke_reason, s.browser_id, s.auth_time,
 	c.hash, c.session_id, c.parent_hash, c.generation, c.created_at, c.used_at
 FROM refresh_tokens t
 JOIN sessions s ON s.id = t.session_id
@@ -94,8 +94,8 @@ func (db *DB) RefreshState(ctx context.Context, hash []byte) (*store.RefreshStat
 	var sess store.Session
 	var childSession *string
 	var childGen *int64
-	// 26 destinations: the token's 6 columns, the session's 14, the child's 6.
-	dest := sqlstore.TokenDest(make([]any, 0, 26), &tok, codec{})
+	// 28 destinations: the token's 6 columns, the session's 16, the child's 6.
+	dest := sqlstore.TokenDest(make([]any, 0, 28), &tok, codec{})
 	dest = sqlstore.SessionDest(dest, &sess, codec{})
 	dest = append(dest, &child.Hash, &childSession, &child.ParentHash, &childGen,
 		codec{}.Time(&child.CreatedAt), codec{}.Time(&child.UsedAt))

@@ -6,36 +6,52 @@ import (
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlstore"
 )
 
-// errBrowsersPending stands in until browser sessions and authorization
-// codes are stored (issue 12, in progress on this backend).
-var errBrowsersPending = errors.New("sqlite: browser sessions and authorization codes are not stored yet")
+// CreateBrowserSession, BrowserSessionByHash, CreateAuthCode and
+// SetAuthCodeSession are one plain statement each: sqlstore.Admin's.
 
-// CreateBrowserSession is not implemented yet.
-func (db *DB) CreateBrowserSession(ctx context.Context, b *store.BrowserSession) error {
-	return errBrowsersPending
-}
-
-// BrowserSessionByHash is not implemented yet.
-func (db *DB) BrowserSessionByHash(ctx context.Context, hash []byte) (*store.BrowserSession, error) {
-	return nil, errBrowsersPending
-}
-
-// RevokeBrowserSessions is not implemented yet.
+// RevokeBrowserSessions ends the live browser sessions matching f and
+// returns how many it ended; sessions already revoked keep their time. The
+// single writer runs one UPDATE at a time, so there is nothing to lock.
 func (db *DB) RevokeBrowserSessions(ctx context.Context, f store.BrowserFilter, now time.Time) (int, error) {
-	return 0, errBrowsersPending
+	where, args, err := sqlstore.BrowserWhere(f, []any{codec{}.TimeArg(now)})
+	if err != nil {
+		return 0, err
+	}
+	res, err := db.w.ExecContext(ctx, "UPDATE browser_sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND "+where, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
-// CreateAuthCode is not implemented yet.
-func (db *DB) CreateAuthCode(ctx context.Context, c *store.AuthCode) error { return errBrowsersPending }
+// claimCodeSQL marks an unused code used; no row means unknown or used.
+const claimCodeSQL = "UPDATE auth_codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL RETURNING " + sqlstore.AuthCodeCols
 
-// ClaimAuthCode is not implemented yet.
+// ClaimAuthCode marks the code used at now and returns it, in one
+// IMMEDIATE transaction of the single writer: concurrent redemptions of
+// one code queue there, and only the first finds it unused. A code used
+// already comes back as stored, with store.ErrConflict; an unknown one is
+// store.ErrNotFound.
 func (db *DB) ClaimAuthCode(ctx context.Context, hash []byte, now time.Time) (*store.AuthCode, error) {
-	return nil, errBrowsersPending
-}
-
-// SetAuthCodeSession is not implemented yet.
-func (db *DB) SetAuthCodeSession(ctx context.Context, hash []byte, sessionID string) error {
-	return errBrowsersPending
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer tx.Rollback()
+	code, err := sqlstore.ScanAuthCode(tx.QueryRowContext(ctx, claimCodeSQL, codec{}.TimeArg(now), hash), codec{})
+	if err == nil {
+		return code, translate(tx.Commit())
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	code, err = sqlstore.ScanAuthCode(tx.QueryRowContext(ctx, sqlstore.AuthCodeByHash, hash), codec{})
+	if err != nil {
+		return nil, err // store.ErrNotFound: no such code
+	}
+	return code, store.ErrConflict
 }

@@ -1,10 +1,15 @@
 package sqlite
 
 import (
+	"context"
 	"io/fs"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
 )
 
 // embeddedVersions lists the versions of the embedded migrations, in the
@@ -76,5 +81,69 @@ func TestRecordedMigrationSkipped(t *testing.T) {
 	openClose(t, path)
 	if n := queryString(t, raw, "SELECT count(*) FROM sqlite_master WHERE name = 'refresh_tokens_session'"); n != "1" {
 		t.Errorf("index refresh_tokens_session: %s found, want 1 (a recorded migration must not run again)", n)
+	}
+}
+
+// TestMigrateKeepsData builds a database as the release before browser
+// sign-in left it (every migration before 0003_browsers), with a tenant,
+// a user, a client, a session and its token in the stored format, then
+// opens it: 0003 applies, every row reads back as before, the new fields
+// read as empty, and the refresh path still works on the old session.
+func TestMigrateKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "renova.db")
+	raw := rawDB(t, path)
+	ctx := context.Background()
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range embeddedVersions(t) {
+		if v >= "0003_browsers" {
+			break
+		}
+		body, err := migrations.ReadFile("migrations/" + v + ".sql")
+		must(t, err)
+		if _, err := raw.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if _, err := raw.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, 1)", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	us := t0.UnixMicro()
+	if _, err := raw.ExecContext(ctx, `
+		INSERT INTO tenants(id, slug, name, code, created_at) VALUES ('ten', 'acme', 'Acme', 7, $1);
+		INSERT INTO users(id, tenant_id, login, seq, created_at, updated_at) VALUES ('usr', 'ten', 'alice', 1, $1, $1);
+		INSERT INTO clients(id, tenant_id, name, redirect_uris, grants, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at)
+			VALUES ('cli', 'ten', 'old', '["https://old.example/cb"]', '["password","refresh_token"]', 'ES256', 60000000000, 3600000000000, 86400000000000, 0, $1);
+		INSERT INTO sessions(id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at, ip)
+			VALUES ('ses', 'ten', 'usr', 'cli', 'openid', 1, $1, $1, $1 + 3600000000, $1 + 86400000000, '192.0.2.1');
+		INSERT INTO refresh_tokens(hash, session_id, generation, created_at) VALUES (X'0102', 'ses', 1, $1);`, us); err != nil {
+		t.Fatal(err)
+	}
+	db := openAt(t, path)
+	if n := queryString(t, raw, "SELECT count(*) FROM schema_migrations WHERE version = '0003_browsers'"); n != "1" {
+		t.Fatalf("0003_browsers recorded %s times, want 1", n)
+	}
+	c, err := db.GetClient(ctx, "cli")
+	must(t, err)
+	want := &store.Client{ID: "cli", TenantID: "ten", Name: "old", RedirectURIs: []string{"https://old.example/cb"},
+		Grants: []string{"password", "refresh_token"}, Alg: "ES256", AccessTTL: time.Minute, IdleTTL: time.Hour,
+		AbsoluteTTL: 24 * time.Hour, CreatedAt: t0}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("client after migrating = %+v\nwant %+v", c, want)
+	}
+	s, err := db.GetSession(ctx, "ses")
+	must(t, err)
+	wantS := &store.Session{ID: "ses", TenantID: "ten", UserID: "usr", ClientID: "cli", Scope: "openid", Generation: 1,
+		CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(24 * time.Hour), IP: "192.0.2.1"}
+	if !reflect.DeepEqual(s, wantS) {
+		t.Errorf("session after migrating = %+v\nwant %+v", s, wantS)
+	}
+	u, err := db.UserByLogin(ctx, "ten", "alice")
+	if err != nil || u.ID != "usr" {
+		t.Errorf("UserByLogin after migrating = %v, %v", u, err)
+	}
+	if _, err := db.Rotate(ctx, rotateParams([]byte{1, 2}, []byte{3, 4})); err != nil {
+		t.Errorf("Rotate of a session from before the migration = %v", err)
 	}
 }

@@ -9,7 +9,8 @@ import (
 
 // Admin implements the verbs that are one plain statement on either
 // database: tenants, users but CreateUser, clients but GetClient, signing
-// keys but RotateKeys, session listing and revocation, and audit listing.
+// keys but RotateKeys, session listing and revocation, audit listing, and
+// the browser verbs but RevokeBrowserSessions and ClaimAuthCode.
 // A backend embeds it and adds the rest.
 type Admin struct {
 	r, w  Conn   // reads go to r, writes to w (SQLite: read pool, single writer)
@@ -133,6 +134,32 @@ func (a *Admin) ListAudit(ctx context.Context, f store.AuditFilter) ([]*store.Au
 	}
 	rows, err := a.r.Query(ctx, listAudit, f.SessionID, f.Action, limit)
 	return Collect(rows, err, a.c, ScanAudit)
+}
+
+// CreateBrowserSession stores a browser session; a taken id or hash is
+// store.ErrConflict.
+func (a *Admin) CreateBrowserSession(ctx context.Context, b *store.BrowserSession) error {
+	_, err := a.w.Exec(ctx, insertBrowser, BrowserArgs(b, a.c)...)
+	return a.c.Err(err)
+}
+
+// BrowserSessionByHash reads the browser session whose cookie hashes to
+// hash, revoked or expired ones too; an unknown hash is store.ErrNotFound.
+func (a *Admin) BrowserSessionByHash(ctx context.Context, hash []byte) (*store.BrowserSession, error) {
+	return ScanBrowser(a.r.QueryRow(ctx, browserByHash, hash), a.c)
+}
+
+// CreateAuthCode stores an authorization code; a taken hash is
+// store.ErrConflict.
+func (a *Admin) CreateAuthCode(ctx context.Context, v *store.AuthCode) error {
+	_, err := a.w.Exec(ctx, insertAuthCode, AuthCodeArgs(v, a.c)...)
+	return a.c.Err(err)
+}
+
+// SetAuthCodeSession records the session a redeemed code opened; an
+// unknown code is store.ErrNotFound.
+func (a *Admin) SetAuthCodeSession(ctx context.Context, hash []byte, sessionID string) error {
+	return a.update(ctx, setCodeSession, sessionID, hash)
 }
 
 // update runs a statement meant to change one row and reports

@@ -16,14 +16,15 @@ func UserArgs(u *store.User, c Codec) []any {
 func ClientArgs(v *store.Client, c Codec) []any {
 	return []any{v.ID, v.TenantID, v.Name, c.BoolArg(v.Public), v.SecretHash, v.APIKeyHash, v.AppCode,
 		c.ListArg(v.Grants), c.ListArg(v.Scopes), c.ListArg(v.RedirectURIs), c.ListArg(v.Dialects), v.Alg,
-		int64(v.AccessTTL), int64(v.IdleTTL), int64(v.AbsoluteTTL), int64(v.Grace), c.TimeArg(v.CreatedAt)}
+		int64(v.AccessTTL), int64(v.IdleTTL), int64(v.AbsoluteTTL), int64(v.Grace), c.TimeArg(v.CreatedAt),
+		c.ListArg(v.PostLogoutURIs), c.ListArg(v.Origins)}
 }
 
 // SessionArgs lists the arguments of InsertSession for s.
 func SessionArgs(s *store.Session, c Codec) []any {
 	return []any{s.ID, s.TenantID, s.UserID, s.ClientID, s.Scope, s.Generation,
 		c.TimeArg(s.CreatedAt), c.TimeArg(s.LastUsedAt), c.TimeArg(s.IdleExpiresAt), c.TimeArg(s.ExpiresAt),
-		s.IP, s.UserAgent, c.TimeArg(s.RevokedAt), s.RevokeReason}
+		s.IP, s.UserAgent, c.TimeArg(s.RevokedAt), s.RevokeReason, s.BrowserID, c.TimeArg(s.AuthTime)}
 }
 
 // TokenArgs lists the arguments of an INSERT of TokenCols for t.
@@ -48,4 +49,16 @@ func FreshKeyArgs(k *store.Key, c Codec) []any {
 func AuditArgs(e *store.AuditEvent, c Codec) []any {
 	return []any{c.TimeArg(e.Time), e.TenantID, e.Actor, e.Action, e.Outcome, e.Reason,
 		e.SessionID, e.ClientID, e.UserID, e.IP, e.TraceID}
+}
+
+// BrowserArgs lists the arguments of insertBrowser for b.
+func BrowserArgs(b *store.BrowserSession, c Codec) []any {
+	return []any{b.ID, b.Hash, b.TenantID, b.UserID, c.TimeArg(b.AuthTime), c.TimeArg(b.CreatedAt),
+		c.TimeArg(b.ExpiresAt), c.TimeArg(b.RevokedAt), b.IP, b.UserAgent}
+}
+
+// AuthCodeArgs lists the arguments of insertAuthCode for v.
+func AuthCodeArgs(v *store.AuthCode, c Codec) []any {
+	return []any{v.Hash, v.TenantID, v.ClientID, v.UserID, v.BrowserID, v.RedirectURI, v.Challenge, v.Nonce, v.Scope,
+		c.TimeArg(v.AuthTime), c.TimeArg(v.CreatedAt), c.TimeArg(v.ExpiresAt), c.TimeArg(v.UsedAt), v.SessionID}
 }

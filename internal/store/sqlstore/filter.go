@@ -1,10 +1,16 @@
 package sqlstore
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/renova-auth/renova/internal/store"
 )
+
+// errEmptyBrowserFilter refuses a browser filter that names nothing: a
+// revocation with it would end every browser session of every user.
+var errEmptyBrowserFilter = errors.New("store: browser filter names neither an id nor a user")
 
 // SessionWhere builds the WHERE condition of a session filter. Its
 // placeholders number on from args (the statement's own arguments, which
@@ -29,6 +35,9 @@ func SessionWhere(f store.SessionFilter, c Codec, args []any) (string, []any) {
 	if f.ExceptSession != "" {
 		add("id <>", f.ExceptSession)
 	}
+	if f.BrowserID != "" {
+		add("browser_id =", f.BrowserID)
+	}
 	if f.Active {
 		where += " AND revoked_at IS NULL"
 		add("idle_expires_at >", c.TimeArg(f.Now))
@@ -47,4 +56,25 @@ func listSessions(f store.SessionFilter, c Codec, order string) (string, []any) 
 		q += " LIMIT $" + strconv.Itoa(len(args))
 	}
 	return q, args
+}
+
+// BrowserWhere builds the WHERE condition of a browser session filter,
+// numbering its placeholders on from args like SessionWhere. A filter
+// with neither field set is an error, never "every browser session".
+func BrowserWhere(f store.BrowserFilter, args []any) (string, []any, error) {
+	var conds []string
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, cond+" $"+strconv.Itoa(len(args)))
+	}
+	if f.ID != "" {
+		add("id =", f.ID)
+	}
+	if f.UserID != "" {
+		add("user_id =", f.UserID)
+	}
+	if len(conds) == 0 {
+		return "", nil, errEmptyBrowserFilter
+	}
+	return strings.Join(conds, " AND "), args, nil
 }

@@ -26,14 +26,14 @@ func ClientDest(dst []any, v *store.Client, c Codec) []any {
 	return append(dst, &v.ID, &v.TenantID, &v.Name, c.Bool(&v.Public), &v.SecretHash, &v.APIKeyHash, &v.AppCode,
 		c.List(&v.Grants), c.List(&v.Scopes), c.List(&v.RedirectURIs), c.List(&v.Dialects), &v.Alg,
 		(*int64)(&v.AccessTTL), (*int64)(&v.IdleTTL), (*int64)(&v.AbsoluteTTL), (*int64)(&v.Grace),
-		c.Time(&v.CreatedAt))
+		c.Time(&v.CreatedAt), c.List(&v.PostLogoutURIs), c.List(&v.Origins))
 }
 
 // SessionDest appends the scan destinations of SessionCols in v to dst.
 func SessionDest(dst []any, v *store.Session, c Codec) []any {
 	return append(dst, &v.ID, &v.TenantID, &v.UserID, &v.ClientID, &v.Scope, &v.Generation,
 		c.Time(&v.CreatedAt), c.Time(&v.LastUsedAt), c.Time(&v.IdleExpiresAt), c.Time(&v.ExpiresAt),
-		&v.IP, &v.UserAgent, c.Time(&v.RevokedAt), &v.RevokeReason)
+		&v.IP, &v.UserAgent, c.Time(&v.RevokedAt), &v.RevokeReason, &v.BrowserID, c.Time(&v.AuthTime))
 }
 
 // TokenDest appends the scan destinations of TokenCols in t to dst.
@@ -51,6 +51,19 @@ func KeyDest(dst []any, k *store.Key, c Codec) []any {
 func AuditDest(dst []any, e *store.AuditEvent, c Codec) []any {
 	return append(dst, &e.ID, c.Time(&e.Time), &e.TenantID, &e.Actor, &e.Action, &e.Outcome, &e.Reason,
 		&e.SessionID, &e.ClientID, &e.UserID, &e.IP, &e.TraceID)
+}
+
+// BrowserDest appends the scan destinations of BrowserCols in b to dst.
+func BrowserDest(dst []any, b *store.BrowserSession, c Codec) []any {
+	return append(dst, &b.ID, &b.Hash, &b.TenantID, &b.UserID, c.Time(&b.AuthTime), c.Time(&b.CreatedAt),
+		c.Time(&b.ExpiresAt), c.Time(&b.RevokedAt), &b.IP, &b.UserAgent)
+}
+
+// AuthCodeDest appends the scan destinations of AuthCodeCols in v to dst.
+func AuthCodeDest(dst []any, v *store.AuthCode, c Codec) []any {
+	return append(dst, &v.Hash, &v.TenantID, &v.ClientID, &v.UserID, &v.BrowserID, &v.RedirectURI, &v.Challenge,
+		&v.Nonce, &v.Scope, c.Time(&v.AuthTime), c.Time(&v.CreatedAt), c.Time(&v.ExpiresAt), c.Time(&v.UsedAt),
+		&v.SessionID)
 }
 
 // scan scans one row into a new T through the destinations dest lists.
@@ -87,6 +100,7 @@ func ScanClient(s Scanner, c Codec) (*store.Client, error) {
 	}
 	v.Grants, v.Scopes = nilIfEmpty(v.Grants), nilIfEmpty(v.Scopes)
 	v.RedirectURIs, v.Dialects = nilIfEmpty(v.RedirectURIs), nilIfEmpty(v.Dialects)
+	v.PostLogoutURIs, v.Origins = nilIfEmpty(v.PostLogoutURIs), nilIfEmpty(v.Origins)
 	return v, nil
 }
 
@@ -101,6 +115,12 @@ func ScanKey(s Scanner, c Codec) (*store.Key, error) { return scan(s, c, KeyDest
 
 // ScanAudit scans a row of "id, " + AuditCols.
 func ScanAudit(s Scanner, c Codec) (*store.AuditEvent, error) { return scan(s, c, AuditDest) }
+
+// ScanBrowser scans a row of BrowserCols.
+func ScanBrowser(s Scanner, c Codec) (*store.BrowserSession, error) { return scan(s, c, BrowserDest) }
+
+// ScanAuthCode scans a row of AuthCodeCols.
+func ScanAuthCode(s Scanner, c Codec) (*store.AuthCode, error) { return scan(s, c, AuthCodeDest) }
 
 // Collect scans every row of a query with scan. It takes the query's
 // error too, so that a list verb is one line: Collect(conn.Query(...)).

@@ -1,7 +1,7 @@
 package sqlstore
 
 // Column lists, in the order of the scan destinations and arguments below.
-// Both schemas (the backends' migrations/0001_init.sql) name the columns
+// Both schemas (the backends' migrations/*.sql) name the columns
 // alike; only their types differ.
 const (
 	// TenantCols are the columns of tenants.
@@ -9,15 +9,19 @@ const (
 	// UserCols are the columns of users.
 	UserCols = "id, tenant_id, login, email, name, seq, code, permission_role, roles, external, attributes, password_hash, disabled, created_at, updated_at"
 	// ClientCols are the columns of clients.
-	ClientCols = "id, tenant_id, name, public, secret_hash, api_key_hash, app_code, grants, scopes, redirect_uris, dialects, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at"
+	ClientCols = "id, tenant_id, name, public, secret_hash, api_key_hash, app_code, grants, scopes, redirect_uris, dialects, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at, post_logout_uris, origins"
 	// SessionCols are the columns of sessions.
-	SessionCols = "id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at, ip, user_agent, revoked_at, revoke_reason"
+	SessionCols = "id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at, ip, user_agent, revoked_at, revoke_reason, browser_id, auth_time"
 	// TokenCols are the columns of refresh_tokens.
 	TokenCols = "hash, session_id, parent_hash, generation, created_at, used_at"
 	// KeyCols are the columns of signing_keys.
 	KeyCols = "id, alg, state, public_jwk, private_key, created_at, activated_at, retired_at"
 	// AuditCols are the columns of audit_events but its generated id.
 	AuditCols = "time, tenant_id, actor, action, outcome, reason, session_id, client_id, user_id, ip, trace_id"
+	// BrowserCols are the columns of browser_sessions.
+	BrowserCols = "id, hash, tenant_id, user_id, auth_time, created_at, expires_at, revoked_at, ip, user_agent"
+	// AuthCodeCols are the columns of auth_codes.
+	AuthCodeCols = "hash, tenant_id, client_id, user_id, browser_id, redirect_uri, challenge, nonce, scope, auth_time, created_at, expires_at, used_at, session_id"
 )
 
 // Statements the backends run themselves, inside their own transactions
@@ -26,11 +30,13 @@ const (
 	// InsertUser stores UserArgs (SQLite; PostgreSQL picks seq in SQL).
 	InsertUser = "INSERT INTO users(" + UserCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
 	// InsertSession stores SessionArgs.
-	InsertSession = "INSERT INTO sessions(" + SessionCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+	InsertSession = "INSERT INTO sessions(" + SessionCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
 	// InsertKey stores KeyArgs.
 	InsertKey = "INSERT INTO signing_keys(" + KeyCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
 	// InsertAudit stores AuditArgs.
 	InsertAudit = "INSERT INTO audit_events(" + AuditCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
+	// AuthCodeByHash reads one authorization code.
+	AuthCodeByHash = "SELECT " + AuthCodeCols + " FROM auth_codes WHERE hash = $1"
 	// ClientByID reads one client.
 	ClientByID = "SELECT " + ClientCols + " FROM clients WHERE id = $1"
 	// SessionByID reads one session.
@@ -62,7 +68,7 @@ const (
 	setPassword = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3"
 	setDisabled = "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3"
 
-	insertClient   = "INSERT INTO clients(" + ClientCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)"
+	insertClient   = "INSERT INTO clients(" + ClientCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
 	listClients    = "SELECT " + ClientCols + " FROM clients WHERE $1 = '' OR tenant_id = $1 ORDER BY id"
 	clientByAPIKey = "SELECT " + ClientCols + " FROM clients WHERE api_key_hash = $1"
 	setAPIKey      = "UPDATE clients SET api_key_hash = $1 WHERE id = $2"
@@ -70,6 +76,11 @@ const (
 	// revokeSession keeps the first revocation's time and reason.
 	revokeSession = `UPDATE sessions SET revoked_at = coalesce(revoked_at, $1),
 		revoke_reason = CASE WHEN revoked_at IS NULL THEN $2 ELSE revoke_reason END WHERE id = $3`
+
+	insertBrowser  = "INSERT INTO browser_sessions(" + BrowserCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+	browserByHash  = "SELECT " + BrowserCols + " FROM browser_sessions WHERE hash = $1"
+	insertAuthCode = "INSERT INTO auth_codes(" + AuthCodeCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+	setCodeSession = "UPDATE auth_codes SET session_id = $1 WHERE hash = $2"
 
 	listKeys  = "SELECT " + KeyCols + " FROM signing_keys ORDER BY created_at, id"
 	listAudit = "SELECT id, " + AuditCols + ` FROM audit_events

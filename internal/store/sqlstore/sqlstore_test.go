@@ -42,6 +42,8 @@ func TestInsertsMatchColumns(t *testing.T) {
 		{"InsertSession", InsertSession, SessionCols},
 		{"InsertKey", InsertKey, KeyCols},
 		{"InsertAudit", InsertAudit, AuditCols},
+		{"insertBrowser", insertBrowser, BrowserCols},
+		{"insertAuthCode", insertAuthCode, AuthCodeCols},
 	}
 	for _, tc := range cases {
 		if !strings.Contains(tc.sql, "("+tc.cols+")") {
@@ -83,6 +85,10 @@ func TestListsMatchColumns(t *testing.T) {
 		{"FreshKeyArgs", FreshKeyArgs(&store.Key{}, c), KeyCols},
 		{"AuditDest", AuditDest(nil, &store.AuditEvent{}, c), "id, " + AuditCols},
 		{"AuditArgs", AuditArgs(&store.AuditEvent{}, c), AuditCols},
+		{"BrowserDest", BrowserDest(nil, &store.BrowserSession{}, c), BrowserCols},
+		{"BrowserArgs", BrowserArgs(&store.BrowserSession{}, c), BrowserCols},
+		{"AuthCodeDest", AuthCodeDest(nil, &store.AuthCode{}, c), AuthCodeCols},
+		{"AuthCodeArgs", AuthCodeArgs(&store.AuthCode{}, c), AuthCodeCols},
 	}
 	for _, tc := range cases {
 		if n := len(columns(tc.cols)); len(tc.list) != n {
@@ -116,15 +122,21 @@ func TestArgsAndDestAgree(t *testing.T) {
 		PasswordHash: "hash", Disabled: true, CreatedAt: at, UpdatedAt: at.Add(time.Second)}
 	cl := &store.Client{ID: "id", TenantID: "ten", Name: "name", Public: true, SecretHash: "s", APIKeyHash: "a",
 		AppCode: "app", Grants: []string{"g"}, Scopes: []string{"s"}, RedirectURIs: []string{"u"}, Dialects: []string{"d"},
-		Alg: "ES256", AccessTTL: 1, IdleTTL: 2, AbsoluteTTL: 3, Grace: 4, CreatedAt: at}
+		Alg: "ES256", AccessTTL: 1, IdleTTL: 2, AbsoluteTTL: 3, Grace: 4, CreatedAt: at,
+		PostLogoutURIs: []string{"pl"}, Origins: []string{"o"}}
 	s := &store.Session{ID: "id", TenantID: "ten", UserID: "usr", ClientID: "cli", Scope: "openid", Generation: 3,
 		CreatedAt: at, LastUsedAt: at.Add(1), IdleExpiresAt: at.Add(2), ExpiresAt: at.Add(3), IP: "ip", UserAgent: "ua",
-		RevokedAt: at.Add(4), RevokeReason: "why"}
+		RevokedAt: at.Add(4), RevokeReason: "why", BrowserID: "bs", AuthTime: at.Add(5)}
 	tok := &store.RefreshToken{Hash: []byte("h"), SessionID: "ses", ParentHash: []byte("p"), Generation: 2, CreatedAt: at, UsedAt: at.Add(1)}
 	k := &store.Key{ID: "id", Alg: "ES256", State: "current", Public: []byte("pub"), Private: []byte("priv"),
 		CreatedAt: at, ActivatedAt: at.Add(1), RetiredAt: at.Add(2)}
 	e := &store.AuditEvent{Time: at, TenantID: "ten", Actor: "actor", Action: "act", Outcome: "ok", Reason: "r",
 		SessionID: "ses", ClientID: "cli", UserID: "usr", IP: "ip", TraceID: "tr"}
+	b := &store.BrowserSession{ID: "bs", Hash: []byte("h"), TenantID: "ten", UserID: "usr", AuthTime: at,
+		CreatedAt: at.Add(1), ExpiresAt: at.Add(2), RevokedAt: at.Add(3), IP: "ip", UserAgent: "ua"}
+	code := &store.AuthCode{Hash: []byte("h"), TenantID: "ten", ClientID: "cli", UserID: "usr", BrowserID: "bs",
+		RedirectURI: "https://x/cb", Challenge: "ch", Nonce: "n", Scope: "openid", AuthTime: at, CreatedAt: at.Add(1),
+		ExpiresAt: at.Add(2), UsedAt: at.Add(3), SessionID: "ses"}
 	c := plain{}
 	cases := []struct {
 		name      string
@@ -136,6 +148,8 @@ func TestArgsAndDestAgree(t *testing.T) {
 		{"token", tok, must(ScanToken(row(TokenArgs(tok, c)), c))},
 		{"key", k, must(ScanKey(row(KeyArgs(k, c)), c))},
 		{"audit", e, must(ScanAudit(row(append([]any{int64(0)}, AuditArgs(e, c)...)), c))},
+		{"browser session", b, must(ScanBrowser(row(BrowserArgs(b, c)), c))},
+		{"auth code", code, must(ScanAuthCode(row(AuthCodeArgs(code, c)), c))},
 	}
 	for _, tc := range cases {
 		if !reflect.DeepEqual(tc.got, tc.want) {
@@ -177,15 +191,40 @@ func TestSessionWhere(t *testing.T) {
 		{"one user", store.SessionFilter{UserID: "u"}, nil, "true AND user_id = $1", []any{"u"}},
 		{"after two arguments", store.SessionFilter{UserID: "u", ExceptSession: "s"}, []any{"now", "why"},
 			"true AND user_id = $3 AND id <> $4", []any{"now", "why", "u", "s"}},
-		{"all fields", store.SessionFilter{TenantID: "t", UserID: "u", ClientID: "c", ExceptSession: "s", Active: true, Now: now}, nil,
-			"true AND tenant_id = $1 AND user_id = $2 AND client_id = $3 AND id <> $4 AND revoked_at IS NULL AND idle_expires_at > $5 AND expires_at > $6",
-			[]any{"t", "u", "c", "s", now, now}},
+		{"one browser", store.SessionFilter{BrowserID: "b"}, []any{"now"}, "true AND browser_id = $2", []any{"now", "b"}},
+		{"all fields", store.SessionFilter{TenantID: "t", UserID: "u", ClientID: "c", ExceptSession: "s", BrowserID: "b", Active: true, Now: now}, nil,
+			"true AND tenant_id = $1 AND user_id = $2 AND client_id = $3 AND id <> $4 AND browser_id = $5 AND revoked_at IS NULL AND idle_expires_at > $6 AND expires_at > $7",
+			[]any{"t", "u", "c", "s", "b", now, now}},
 	}
 	for _, tc := range cases {
 		where, args := SessionWhere(tc.f, plain{}, tc.prefix)
 		if where != tc.where || !reflect.DeepEqual(args, tc.wantArgs) {
 			t.Errorf("SessionWhere(%s) = %q %v\nwant %q %v", tc.name, where, args, tc.where, tc.wantArgs)
 		}
+	}
+}
+
+// TestBrowserWhere checks the browser filter: by id, by user, both, and
+// an empty filter refused rather than matching every browser session.
+func TestBrowserWhere(t *testing.T) {
+	cases := []struct {
+		name     string
+		f        store.BrowserFilter
+		where    string
+		wantArgs []any
+	}{
+		{"by id", store.BrowserFilter{ID: "b"}, "id = $2", []any{"now", "b"}},
+		{"by user", store.BrowserFilter{UserID: "u"}, "user_id = $2", []any{"now", "u"}},
+		{"both", store.BrowserFilter{ID: "b", UserID: "u"}, "id = $2 AND user_id = $3", []any{"now", "b", "u"}},
+	}
+	for _, tc := range cases {
+		where, args, err := BrowserWhere(tc.f, []any{"now"})
+		if err != nil || where != tc.where || !reflect.DeepEqual(args, tc.wantArgs) {
+			t.Errorf("BrowserWhere(%s) = %q %v %v\nwant %q %v", tc.name, where, args, err, tc.where, tc.wantArgs)
+		}
+	}
+	if _, _, err := BrowserWhere(store.BrowserFilter{}, nil); err == nil {
+		t.Error("BrowserWhere(empty filter) = nil error, want a refusal")
 	}
 }
 

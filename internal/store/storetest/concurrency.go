@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +60,56 @@ func testConcurrency(t *testing.T, s store.Store) {
 		}
 		if st.Session.Generation != 2 {
 			t.Errorf("trial %d: generation %d, want 2 (no lost update)", trial, st.Session.Generation)
+		}
+	}
+}
+
+// testClaimAuthCodeConcurrency fires 50 goroutines at one authorization
+// code, each claiming it at a moment of its own: exactly one claims it,
+// every other one gets ErrConflict with the record as the winner left it
+// (used at the winner's moment), never another error.
+func testClaimAuthCodeConcurrency(t *testing.T, s store.Store) {
+	f := newFixture(t, s)
+	b := newBrowser(t, s, f, f.user.ID)
+	for trial := 0; trial < 3; trial++ {
+		c := newCode(t, s, f, b)
+		const n = 50
+		var (
+			wg    sync.WaitGroup
+			start = make(chan struct{})
+			mu    sync.Mutex
+			won   []time.Time
+			lost  []*store.AuthCode
+			other []error
+		)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				at := t0.Add(time.Duration(i+1) * time.Millisecond)
+				<-start
+				got, err := s.ClaimAuthCode(ctx(t), c.Hash, at)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil && got != nil && got.UsedAt.Equal(at):
+					won = append(won, at)
+				case errors.Is(err, store.ErrConflict) && got != nil:
+					lost = append(lost, got)
+				default:
+					other = append(other, fmt.Errorf("claim at %v: %+v, %w", at, got, err))
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if len(won) != 1 || len(lost) != n-1 || len(other) > 0 {
+			t.Fatalf("trial %d: %d claimed, %d conflicts, other outcomes %v; want 1, %d, none", trial, len(won), len(lost), other, n-1)
+		}
+		for _, l := range lost {
+			if !l.UsedAt.Equal(won[0]) || string(l.Hash) != string(c.Hash) {
+				t.Fatalf("trial %d: a losing claim saw the code used at %v, want the winner's %v", trial, l.UsedAt, won[0])
+			}
 		}
 	}
 }

@@ -40,7 +40,12 @@ func Run(t *testing.T, newStore Factory) {
 		{"Audit", testAudit},
 		{"AllOrNothing", testAllOrNothing},
 		{"RoundTrip", testRoundTrip},
+		{"BrowserSessions", testBrowserSessions},
+		{"RevokeBrowserSessions", testRevokeBrowserSessions},
+		{"AuthCodes", testAuthCodes},
+		{"SessionsByBrowser", testSessionsByBrowser},
 		{"Concurrency", testConcurrency},
+		{"ConcurrentAuthCodeClaims", testClaimAuthCodeConcurrency},
 	}
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a
@@ -511,11 +516,34 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	c := &store.Client{ID: id("cli"), TenantID: ten.ID, Name: "app", Public: true, SecretHash: "sh", APIKeyHash: id("key"),
 		AppCode: "APP", Grants: []string{"password"}, Scopes: []string{"openid", "profile"},
 		RedirectURIs: []string{"https://app.example/cb"}, Dialects: []string{"standard", "hdi"}, Alg: "EdDSA",
-		AccessTTL: time.Minute, IdleTTL: time.Hour, AbsoluteTTL: 24 * time.Hour, Grace: 3 * time.Second, CreatedAt: t0}
+		AccessTTL: time.Minute, IdleTTL: time.Hour, AbsoluteTTL: 24 * time.Hour, Grace: 3 * time.Second, CreatedAt: t0,
+		PostLogoutURIs: []string{"https://app.example/bye", "https://app.example/"},
+		Origins:        []string{"https://app.example", "http://127.0.0.1:5173"}}
 	must(t, s.CreateClient(ctx(t), c))
 	gotC, err := s.GetClient(ctx(t), c.ID)
 	must(t, err)
 	check("client", gotC, c)
+	// Empty lists, nil or not, read back as nil through every read.
+	bare := &store.Client{ID: id("cli"), TenantID: ten.ID, Alg: "ES256", PostLogoutURIs: []string{}, CreatedAt: t0}
+	must(t, s.CreateClient(ctx(t), bare))
+	wantBare := *bare
+	wantBare.PostLogoutURIs = nil
+	gotC, err = s.GetClient(ctx(t), bare.ID)
+	must(t, err)
+	check("client without lists", gotC, &wantBare)
+	must(t, s.SetAPIKey(ctx(t), bare.ID, "bare-key"))
+	wantBare.APIKeyHash = "bare-key"
+	gotC, err = s.ClientByAPIKey(ctx(t), "bare-key")
+	must(t, err)
+	check("client without lists by API key", gotC, &wantBare)
+	clients, err := s.ListClients(ctx(t), ten.ID)
+	must(t, err)
+	byID := map[string]*store.Client{}
+	for _, v := range clients {
+		byID[v.ID] = v
+	}
+	check("listed client", byID[c.ID], c)
+	check("listed client without lists", byID[bare.ID], &wantBare)
 	// Sessions and tokens go in together and come back through
 	// RefreshState, the read of the refresh path.
 	roundTripSession(t, s, ten, u, c, check)
@@ -543,7 +571,7 @@ func roundTripSession(t *testing.T, s store.Store, ten *store.Tenant, u *store.U
 	sess := &store.Session{ID: id("ses"), TenantID: ten.ID, UserID: u.ID, ClientID: c.ID, Scope: "openid profile",
 		Generation: 5, CreatedAt: t0, LastUsedAt: t0.Add(time.Minute), IdleExpiresAt: t0.Add(time.Hour),
 		ExpiresAt: t0.Add(24 * time.Hour), IP: "192.0.2.1", UserAgent: "curl/8", RevokedAt: t0.Add(2 * time.Minute),
-		RevokeReason: "logout"}
+		RevokeReason: "logout", BrowserID: id("bs"), AuthTime: t0.Add(-time.Hour)}
 	// A parent hash that names no stored token is allowed: parent_hash
 	// has no foreign key, only a unique index.
 	tok := &store.RefreshToken{Hash: hash(id("rt")), SessionID: sess.ID, ParentHash: hash(id("parent")), Generation: 5,
@@ -553,4 +581,10 @@ func roundTripSession(t *testing.T, s store.Store, ten *store.Tenant, u *store.U
 	must(t, err)
 	check("session", st.Session, sess)
 	check("token", st.Token, tok)
+	got, err := s.GetSession(ctx(t), sess.ID)
+	must(t, err)
+	check("session by id", got, sess)
+	list, err := s.ListSessions(ctx(t), store.SessionFilter{BrowserID: sess.BrowserID})
+	must(t, err)
+	check("listed sessions", list, []*store.Session{sess})
 }
