@@ -1,8 +1,3 @@
-//go:build oidce2e
-
-// Built only with -tags oidce2e until the standard surface's browser
-// sign-in (issue 12) lands: today's discovery document fails it by design.
-
 package e2e
 
 import (

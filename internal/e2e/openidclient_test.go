@@ -1,8 +1,3 @@
-//go:build oidce2e
-
-// Built only with -tags oidce2e until the standard surface's browser
-// sign-in (issue 12) lands.
-
 package e2e
 
 import (
