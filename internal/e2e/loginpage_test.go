@@ -23,7 +23,7 @@ func TestLoginPageInChromium(t *testing.T) {
 	env := startRenova(t)
 	r := newRP(t)
 	c := &store.Client{ID: "e2e-spa", Name: "Demo SPA", Public: true, Grants: []string{"authorization_code", "refresh_token"},
-		Scopes: []string{"openid", "profile", "email"}, RedirectURIs: []string{r.callbackURI()}}
+		Scopes: []string{"openid", "profile", "email"}, RedirectURIs: []string{r.callbackURI()}, PostLogoutURIs: []string{r.logoutURI()}}
 	registerClient(t, env, c)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
