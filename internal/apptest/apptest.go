@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -64,6 +65,10 @@ type Options struct {
 	Clock       *Clock   // default: a new Clock
 	// StoreTimeout bounds store calls (default 5s); past it requests get 503.
 	StoreTimeout time.Duration
+	// LoopbackIssuer makes the issuer the server's own loopback URL instead
+	// of http://renova.test, so that a browser and an OIDC client can
+	// follow the discovery document's endpoints (end-to-end tests).
+	LoopbackIssuer bool
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
@@ -85,7 +90,17 @@ func Start(t testing.TB, opt Options) *Env {
 	if opt.Secret == "" {
 		opt.Secret = "test-secret-test-secret-test-secret!"
 	}
-	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: opt.DatabaseURL, Issuer: "http://renova.test",
+	issuer := "http://renova.test"
+	var ln net.Listener
+	if opt.LoopbackIssuer {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		issuer = "http://" + ln.Addr().String()
+	}
+	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: opt.DatabaseURL, Issuer: issuer,
 		Secret: opt.Secret, LogFormat: "text", StoreTimeout: opt.StoreTimeout, DBMaxConns: 8, Mounts: opt.Mounts}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -104,7 +119,12 @@ func Start(t testing.TB, opt Options) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		app.Close()
