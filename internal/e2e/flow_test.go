@@ -1,11 +1,3 @@
-//go:build oidce2e
-
-// Built only with -tags oidce2e for now: in real Chromium the login POST's
-// redirect to the client is refused by the login page's own CSP
-// ("form-action 'self'" also governs the redirects that follow a form
-// submission), so the flow never reaches the redirect URI. Enable it when
-// the page's form-action allows the authorization's redirect URI.
-
 package e2e
 
 import (
