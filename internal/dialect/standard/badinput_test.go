@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
 )
@@ -146,8 +147,8 @@ func TestAuthorizeRedirectedErrors(t *testing.T) {
 	}
 }
 
-// TestCodeMisuse: a code is single use, bound to its verifier and
-// redirect URI; a replay is refused.
+// TestCodeMisuse: a code is single use, bound to its verifier, redirect
+// URI and client, and dies after 60 s; every misuse is invalid_grant.
 func TestCodeMisuse(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	c := newAppClient(t, env, true)
@@ -168,6 +169,15 @@ func TestCodeMisuse(t *testing.T) {
 	}
 	if r, v := exchange(t, env, c, code(), webCB, verifier); r.Status != 400 || v.Error != "invalid_grant" {
 		t.Errorf("another redirect URI = %d %s, want invalid_grant", r.Status, r.Body)
+	}
+	other := newAppClient(t, env, true)
+	if r, v := exchange(t, env, other, code(), loopbackCB, verifier); r.Status != 400 || v.Error != "invalid_grant" {
+		t.Errorf("code of another client = %d %s, want invalid_grant", r.Status, r.Body)
+	}
+	late := code()
+	env.Clock.Advance(61 * time.Second) // codes live 60 s (RFC 6749 §4.1.2: short-lived)
+	if r, v := exchange(t, env, c, late, loopbackCB, verifier); r.Status != 400 || v.Error != "invalid_grant" {
+		t.Errorf("expired code = %d %s, want invalid_grant", r.Status, r.Body)
 	}
 }
 
