@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -298,5 +299,67 @@ func TestRemoteBrowserCreds(t *testing.T) {
 		RedirectURI: "http://127.0.0.1/cb", Users: []User{{"a", "b"}}}.withDefaults()
 	if tg, _ = remote(&cfg); tg.Creds.BrowserClientID != "spa" || tg.Creds.RedirectURI != "http://127.0.0.1/cb" {
 		t.Errorf("creds = %+v, want spa and http://127.0.0.1/cb", tg.Creds)
+	}
+}
+
+// TestBrowserLoad: --browser-load runs the refresh workers again beside
+// browser sign-ins, bounded by the refresh phase, and records both; the
+// refresh invariants still hold, and the ratio to renova alone is there.
+func TestBrowserLoad(t *testing.T) {
+	f := newFake(t, "bench-client", "s3cret")
+	beside := make(chan struct{})
+	var once sync.Once
+	var mu sync.Mutex
+	refreshes := 0
+	f.hook = func(grant string) {
+		switch grant {
+		case "authorization_code":
+			once.Do(func() { close(beside) })
+		case "refresh_token":
+			mu.Lock()
+			refreshes++
+			n := refreshes
+			mu.Unlock()
+			if n > 40 { // the second phase waits for a browser sign-in beside it
+				select {
+				case <-beside:
+				case <-time.After(10 * time.Second):
+				}
+			}
+		}
+	}
+	r := testRun(f, "refresh", true)
+	r.cfg.BrowserLoad = 2
+	if err := r.refresh(context.Background(), "renova"); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range r.rep.Phases {
+		names = append(names, fmt.Sprintf("%s:%v:%d", p.Name, p.Requests > 0, errorsOf(p)))
+	}
+	if got := fmt.Sprint(names); got != "[renova:true:0 renova + 2 browser logins:true:0 browser logins (beside):true:0]" {
+		t.Errorf("phases = %s, want renova, renova + 2 browser logins and the sign-ins, each with requests, no errors", got)
+	}
+	if p := r.rep.Phases[1]; p.Requests != 40 {
+		t.Errorf("refresh beside browser logins = %d requests, want the budget of 40", p.Requests)
+	}
+	if f.called("password") != 6 {
+		t.Errorf("password logins = %d, want only the 6 sessions' (browser sign-ins post the form)", f.called("password"))
+	}
+	wantHeld(t, r.rep, 3)
+	r.rep.finish(false)
+	if len(r.rep.Ratios) != 1 || r.rep.Ratios[0].Name != "renova + 2 browser logins / renova alone" {
+		t.Errorf("ratios = %+v, want refresh beside browser logins over refresh alone", r.rep.Ratios)
+	}
+}
+
+// TestBrowserLoadNeedsBrowserClient: --browser-load against a target
+// without a browser client is refused before any session is opened.
+func TestBrowserLoadNeedsBrowserClient(t *testing.T) {
+	f := newFake(t, "bench-client", "s3cret")
+	r := testRun(f, "refresh", true)
+	r.cfg.BrowserLoad, r.t.Creds.BrowserClientID = 2, ""
+	if err := r.refresh(context.Background(), "renova"); err == nil || f.called("password") != 0 {
+		t.Errorf("refresh --browser-load without a browser client = %v after %d logins, want refused before any", err, f.called("password"))
 	}
 }

@@ -140,6 +140,9 @@ func (f *fakeRenova) authenticated(r *http.Request) bool {
 func (f *fakeRenova) token(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err == nil && r.PostForm.Get("grant_type") == "authorization_code" {
 		f.count("authorization_code")
+		if f.hook != nil {
+			f.hook("authorization_code")
+		}
 		f.exchangeCode(w, r)
 		return
 	}

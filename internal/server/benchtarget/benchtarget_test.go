@@ -164,6 +164,32 @@ func TestFloorAndLoginLoad(t *testing.T) {
 	}
 }
 
+// TestBrowserLoad runs the refresh scenario beside browser sign-ins
+// through the real login page, on the standard surface and on a dialect
+// (whose users sign in through the demo tenant's demo-spa).
+func TestBrowserLoad(t *testing.T) {
+	for _, s := range []string{"standard", "icredit"} {
+		t.Run(s, func(t *testing.T) {
+			cfg := tiny(t, "refresh")
+			cfg.Surface, cfg.BrowserLoad = s, 2
+			rep, err := bench.Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, p := range rep.Phases {
+				names = append(names, fmt.Sprintf("%s:%d", p.Name, failures(p)))
+			}
+			if got, want := strings.Join(names, " "), "renova:0 renova + 2 browser logins:0 browser logins (beside):0"; got != want {
+				t.Errorf("phases = %q, want %q (errors %v)", got, want, rep.Phases[len(rep.Phases)-1].Errors)
+			}
+			if !rep.OK || len(rep.Ratios) != 1 {
+				t.Errorf("invariants %+v, ratios %+v; want all held, one ratio", rep.Invariants, rep.Ratios)
+			}
+		})
+	}
+}
+
 // TestPostgres runs the refresh and contention scenarios on a fresh schema
 // of the test PostgreSQL server (skipped without RENOVA_TEST_DATABASE_URL).
 func TestPostgres(t *testing.T) {
