@@ -24,7 +24,7 @@ import (
 )
 
 // Scenarios are the load shapes `renova bench --scenario` knows.
-var Scenarios = []string{"refresh", "contention", "login", "client-credentials", "introspect", "jwks"}
+var Scenarios = []string{"refresh", "contention", "login", "client-credentials", "introspect", "jwks", "authcode"}
 
 // Config is one bench run. Zero fields take the defaults of withDefaults.
 type Config struct {
@@ -40,6 +40,13 @@ type Config struct {
 	AppCode      string // --url mode: application code (HDI)
 	Prefix       string // --url mode: the surface's mount prefix (default /<surface>)
 
+	// --url mode, browser sign-in: a public client with the
+	// authorization_code grant and its registered loopback redirect URI.
+	// For --scenario authcode BrowserClientID defaults to ClientID;
+	// RedirectURI defaults to DefaultRedirectURI.
+	BrowserClientID string
+	RedirectURI     string
+
 	// Launcher starts renova when URL is empty, and the floor for Floor.
 	Launcher Launcher
 
@@ -50,6 +57,7 @@ type Config struct {
 	Contenders  int           // contention: concurrent presentations of one token; default 20
 	Trials      int           // contention: how many tokens; default 100
 	LoginLoad   int           // refresh: logins kept in flight beside the refresh workers in a second phase
+	BrowserLoad int           // refresh: browser sign-ins (authcode flows) kept in flight beside them, in a phase of their own
 	Floor       bool          // measure the floor first, in process, on the same kind of database
 
 	Progress io.Writer // live progress line; nil for none
@@ -98,6 +106,9 @@ func (c Config) validate() (*Surface, error) {
 	}
 	if c.LoginLoad > 0 && c.Scenario != "refresh" {
 		return nil, errors.New("--login-load goes with the refresh scenario")
+	}
+	if c.BrowserLoad > 0 && c.Scenario != "refresh" {
+		return nil, errors.New("--browser-load goes with the refresh scenario")
 	}
 	if c.Launcher == nil && (c.URL == "" || c.Floor) {
 		return nil, errors.New("an embedded run and --floor need a Launcher to start the servers")
@@ -162,6 +173,8 @@ func (r *run) scenario(ctx context.Context) error {
 		return r.clientCredentials(ctx)
 	case "introspect":
 		return r.introspect(ctx)
+	case "authcode":
+		return r.authcode(ctx)
 	default:
 		return r.jwks(ctx)
 	}

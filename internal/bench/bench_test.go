@@ -24,11 +24,13 @@ func TestConfigErrors(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"unknown scenario", Config{Scenario: "nope", Launcher: l}, `unknown scenario "nope" (want one of [refresh contention login client-credentials introspect jwks])`},
+		{"unknown scenario", Config{Scenario: "nope", Launcher: l}, `unknown scenario "nope" (want one of [refresh contention login client-credentials introspect jwks authcode])`},
 		{"unknown surface", Config{Surface: "nope", Launcher: l}, `unknown surface "nope" (want one of standard, icredit, consinco, formulacerta, hdi)`},
 		{"dialect with jwks", Config{Surface: "hdi", Scenario: "jwks", Launcher: l}, "scenario jwks exists on the standard surface only"},
 		{"floor with jwks", Config{Scenario: "jwks", Floor: true, Launcher: l}, "--floor goes with the refresh scenario"},
 		{"login load with login", Config{Scenario: "login", LoginLoad: 2, Launcher: l}, "--login-load goes with the refresh scenario"},
+		{"browser load with authcode", Config{Scenario: "authcode", BrowserLoad: 2, Launcher: l}, "--browser-load goes with the refresh scenario"},
+		{"authcode on a dialect", Config{Surface: "icredit", Scenario: "authcode", Launcher: l}, "scenario authcode exists on the standard surface only"},
 		{"url without credentials", Config{URL: "http://127.0.0.1:1"}, "--url needs --client-id"},
 		{"url without users", Config{URL: "http://127.0.0.1:1", ClientID: "c"}, "--url needs --client-id"},
 		{"embedded without launcher", Config{}, "an embedded run and --floor need a Launcher"},

@@ -44,6 +44,28 @@ type fakeRenova struct {
 	// hook, when set, is called with the grant type of every token
 	// request before it is answered (tests move their clock with it).
 	hook func(grant string)
+
+	// The browser sign-in (authcode.go): its public client, redirect URI,
+	// codes issued, and knobs.
+	browserID string
+	redirect  string
+	codes     map[string]fakeCode
+	browser   fakeBrowserKnobs
+}
+
+// fakeCode is one authorization code: who it was issued to and for what.
+type fakeCode struct {
+	client, redirect, challenge, user string
+}
+
+// fakeBrowserKnobs make the browser sign-in misbehave.
+type fakeBrowserKnobs struct {
+	page5xx   int  // answer this many login pages 503
+	noForm    bool // the login page has no form
+	badState  bool // the redirect carries another state
+	noCode    bool // the redirect carries no code
+	noIDToken bool // the code exchange answers no id_token
+	noCookie  bool // the login page sets no CSRF cookie (the post then fails CSRF)
 }
 
 // fakeToken is one refresh token of a chain.
@@ -59,9 +81,12 @@ type fakeToken struct {
 func newFake(t testing.TB, id, secret string) *fakeRenova {
 	f := &fakeRenova{clientID: id, clientSecret: secret, tokens: map[string]*fakeToken{},
 		users:  []User{{Login: "ana", Password: "pw-ana"}, {Login: "bia", Password: "pw-bia"}},
-		access: map[string]bool{}, calls: map[string]int{}}
+		access: map[string]bool{}, calls: map[string]int{},
+		browserID: "bench-browser", redirect: "http://127.0.0.1/cb", codes: map[string]fakeCode{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth2/token", f.token)
+	mux.HandleFunc("GET /oauth2/authorize", f.authorizePage)
+	mux.HandleFunc("POST /oauth2/login", f.loginPost)
 	mux.HandleFunc("POST /oauth2/introspect", f.introspect)
 	mux.HandleFunc("GET /oauth2/jwks", func(w http.ResponseWriter, r *http.Request) {
 		f.count("jwks")
@@ -75,7 +100,8 @@ func newFake(t testing.TB, id, secret string) *fakeRenova {
 
 // creds are the credentials a bench run against f uses.
 func (f *fakeRenova) creds() Creds {
-	return Creds{ClientID: f.clientID, ClientSecret: f.clientSecret, Users: f.users}
+	return Creds{ClientID: f.clientID, ClientSecret: f.clientSecret, Users: f.users,
+		BrowserClientID: f.browserID, RedirectURI: f.redirect}
 }
 
 func (f *fakeRenova) count(call string) {
@@ -112,7 +138,15 @@ func (f *fakeRenova) authenticated(r *http.Request) bool {
 }
 
 func (f *fakeRenova) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !f.authenticated(r) {
+	if err := r.ParseForm(); err == nil && r.PostForm.Get("grant_type") == "authorization_code" {
+		f.count("authorization_code")
+		if f.hook != nil {
+			f.hook("authorization_code")
+		}
+		f.exchangeCode(w, r)
+		return
+	}
+	if !f.authenticated(r) {
 		fakeError(w, http.StatusUnauthorized, "invalid_client", "")
 		return
 	}

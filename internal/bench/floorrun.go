@@ -25,7 +25,7 @@ func runFloor(ctx context.Context, cfg Config, rep *Report) error {
 		defer fs.Close()
 	}
 	t := &Target{URL: fs.URL, HTTP: newHTTP(cfg.Connections), Creds: floorCreds}
-	cfg.LoginLoad = 0
+	cfg.LoginLoad, cfg.BrowserLoad = 0, 0
 	r := &run{cfg: cfg, t: t, s: standardSurface, rep: rep, now: time.Now}
 	if err := r.refresh(ctx, "floor"); err != nil {
 		return err

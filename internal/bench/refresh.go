@@ -19,17 +19,25 @@ type chain struct {
 // C workers each rotate their own chains (worker w owns chains w, w+C,
 // ...). A 5xx or a transport failure keeps the token: retrying it is what
 // a client does, and the grace window answers it. With --login-load, a
-// second phase runs the same workers beside that many logins in flight.
+// second phase runs the same workers beside that many logins in flight;
+// with --browser-load, another beside that many browser sign-ins
+// (authcode flows, issue 12).
 func (r *run) refresh(ctx context.Context, name string) error {
+	if r.cfg.BrowserLoad > 0 && name == "renova" {
+		if err := r.t.browserReady(); err != nil {
+			return err
+		}
+	}
 	chains, err := r.openChains(ctx, r.cfg.Sessions)
 	if err != nil {
 		return err
 	}
 	r.rep.add(r.phase(name, r.cfg.Connections).run(ctx, r.rotateOp(chains)))
 	if r.cfg.LoginLoad > 0 && name == "renova" {
-		if err := r.withLogins(ctx, chains); err != nil {
-			return err
-		}
+		r.beside(ctx, chains, r.cfg.LoginLoad, "logins", r.loginOp())
+	}
+	if r.cfg.BrowserLoad > 0 && name == "renova" {
+		r.beside(ctx, chains, r.cfg.BrowserLoad, "browser logins", r.authcodeOp(nil))
 	}
 	if name == "renova" {
 		r.checkChains(ctx, chains)
@@ -37,23 +45,24 @@ func (r *run) refresh(ctx context.Context, name string) error {
 	return nil
 }
 
-// withLogins runs the refresh workers again beside LoginLoad workers that
-// log in without pause, and records both.
-func (r *run) withLogins(ctx context.Context, chains []*chain) error {
+// beside runs the refresh workers again beside n workers that run op
+// without pause (logins, browser sign-ins), and records both: the
+// refresh phase as "renova + n <what>", the other as "<what> (beside)".
+// The refresh phase's bounds end both.
+func (r *run) beside(ctx context.Context, chains []*chain, n int, what string, op workFn) {
 	bctx, stop := context.WithCancel(ctx)
-	var logins *Result
+	var load *Result
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		p := r.phase("logins (beside)", r.cfg.LoginLoad)
+		p := r.phase(what+" (beside)", n)
 		p.progress, p.requests = nil, 0
-		logins = p.run(bctx, r.loginOp())
+		load = p.run(bctx, op)
 	})
-	res := r.phase(fmt.Sprintf("renova + %d logins", r.cfg.LoginLoad), r.cfg.Connections).run(ctx, r.rotateOp(chains))
+	res := r.phase(fmt.Sprintf("renova + %d %s", n, what), r.cfg.Connections).run(ctx, r.rotateOp(chains))
 	stop()
 	wg.Wait()
 	r.rep.add(res)
-	r.rep.add(logins)
-	return nil
+	r.rep.add(load)
 }
 
 // openChains logs n sessions in, Connections at a time, round-robin over

@@ -99,7 +99,7 @@ func (r *Report) phase(name string) *Result {
 func (r *Report) finish(embedded bool) {
 	floor, alone := r.phase("floor"), r.phase("renova")
 	for _, p := range r.Phases {
-		if floor != nil && p != floor && floor.RPS > 0 && !strings.HasPrefix(p.Name, "logins") {
+		if floor != nil && p != floor && floor.RPS > 0 && !strings.HasSuffix(p.Name, "(beside)") {
 			p.OfFloor = p.RPS / floor.RPS
 			r.Ratios = append(r.Ratios, Ratio{p.Name + " / floor", p.OfFloor})
 		}

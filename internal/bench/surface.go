@@ -37,6 +37,13 @@ type Creds struct {
 	APIKey       string // partner API key (HDI)
 	AppCode      string // application code (HDI)
 	Prefix       string // where the surface is mounted; default /<surface>
+
+	// The browser sign-in (issue 12): a public client allowed the
+	// authorization_code grant in the users' tenant, and its registered
+	// redirect URI (nothing needs to listen there: the bench reads the
+	// Location of the login form's answer).
+	BrowserClientID string
+	RedirectURI     string
 }
 
 // Surface is how one wire dialect logs in and refreshes, written as a

@@ -46,6 +46,11 @@ func newHTTP(conns int) *http.Client {
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
+// DefaultRedirectURI is the redirect URI of the browser flows in --url
+// mode when none is given: the one the first start registers for its
+// public browser client demo-spa.
+const DefaultRedirectURI = "http://127.0.0.1/callback"
+
 // remote is the --url target: credentials come from flags.
 func remote(cfg *Config) (*Target, error) {
 	if cfg.ClientID == "" || len(cfg.Users) == 0 {
@@ -54,6 +59,13 @@ func remote(cfg *Config) (*Target, error) {
 	t := &Target{URL: strings.TrimRight(cfg.URL, "/"), Backend: "remote", HTTP: newHTTP(cfg.Connections),
 		Creds: Creds{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Users: cfg.Users, Tenant: cfg.Tenant,
 			APIKey: cfg.APIKey, AppCode: cfg.AppCode, Prefix: cfg.Prefix}}
+	t.Creds.BrowserClientID, t.Creds.RedirectURI = cfg.BrowserClientID, cfg.RedirectURI
+	if t.Creds.BrowserClientID == "" && cfg.Scenario == "authcode" {
+		t.Creds.BrowserClientID = cfg.ClientID
+	}
+	if t.Creds.RedirectURI == "" {
+		t.Creds.RedirectURI = DefaultRedirectURI
+	}
 	if t.Creds.Prefix == "" && cfg.Surface != "standard" {
 		t.Creds.Prefix = "/" + cfg.Surface
 	}

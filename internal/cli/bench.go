@@ -25,14 +25,16 @@ latency and errors by status and reason, then checks the rotation invariants: on
 refresh token per session, zero 5xx, zero false reuse detections and, for contention,
 exactly one successor per trial. It exits 1 when an invariant fails.
 
-Scenarios: refresh (default), contention, login, client-credentials, introspect, jwks.
+Scenarios: refresh (default), contention, login, client-credentials, introspect, jwks,
+authcode (browser sign-in: authorize, hosted login page, code exchange with PKCE; one
+new cookie jar per flow).
 Without --url, renova runs in this process on a temporary SQLite file, or on a fresh
 schema (dropped afterwards) of --database-url postgres://...; --floor measures the
 least a refresh can do on the same database first and prints every figure beside it.`,
 		RunE: runBench}
 	f := cmd.Flags()
 	f.String("url", "", "drive a running renova at this base URL instead of starting one")
-	f.String("scenario", "refresh", "refresh, contention, login, client-credentials, introspect or jwks")
+	f.String("scenario", "refresh", "refresh, contention, login, client-credentials, introspect, jwks or authcode")
 	f.String("surface", "standard", "the refresh call of this surface: standard, icredit, consinco, formulacerta or hdi")
 	f.Duration("duration", 0, "bound on each measured phase (default 10s)")
 	f.Int64("requests", 0, "bound on the requests of each phase (0: none)")
@@ -41,8 +43,9 @@ least a refresh can do on the same database first and prints every figure beside
 	f.Int("contenders", 20, "contention: concurrent presentations of one refresh token")
 	f.Int("trials", 100, "contention: number of tokens presented concurrently")
 	f.Int("login-load", 0, "refresh: run a second phase with this many logins in flight beside the refresh workers")
+	f.Int("browser-load", 0, "refresh: run a phase with this many browser sign-ins (authcode flows) in flight beside the refresh workers")
 	f.Bool("floor", false, "refresh: measure the floor reference first and report ratios to it")
-	f.String("client-id", "", "--url: client id")
+	f.String("client-id", "", "--url: client id (authcode: a public client with the authorization_code grant and a loopback redirect URI, e.g. demo-spa)")
 	f.String("client-secret", "", "--url: client secret (omit for a public client)")
 	f.String("username", "", "--url: user to log in")
 	f.String("password", "", "--url: that user's password")
@@ -50,6 +53,8 @@ least a refresh can do on the same database first and prints every figure beside
 	f.String("api-key", "", "--url: partner API key (--surface hdi)")
 	f.String("app-code", "", "--url: application code (--surface hdi)")
 	f.String("prefix", "", "--url: the surface's mount prefix (default /<surface>)")
+	f.String("browser-client-id", "", "--url: the public browser client of the browser flows (default --client-id for authcode)")
+	f.String("redirect-uri", "", "--url: the browser client's registered redirect URI; nothing needs to listen there (default "+bench.DefaultRedirectURI+", demo-spa's)")
 	return cmd
 }
 
@@ -96,6 +101,7 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 	c.Contenders, _ = f.GetInt("contenders")
 	c.Trials, _ = f.GetInt("trials")
 	c.LoginLoad, _ = f.GetInt("login-load")
+	c.BrowserLoad, _ = f.GetInt("browser-load")
 	c.Floor, _ = f.GetBool("floor")
 	c.ClientID, _ = f.GetString("client-id")
 	c.ClientSecret, _ = f.GetString("client-secret")
@@ -103,6 +109,8 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 	c.APIKey, _ = f.GetString("api-key")
 	c.AppCode, _ = f.GetString("app-code")
 	c.Prefix, _ = f.GetString("prefix")
+	c.BrowserClientID, _ = f.GetString("browser-client-id")
+	c.RedirectURI, _ = f.GetString("redirect-uri")
 	if u, _ := f.GetString("username"); u != "" {
 		p, _ := f.GetString("password")
 		c.Users = []bench.User{{Login: u, Password: p}}

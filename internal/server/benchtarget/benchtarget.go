@@ -185,10 +185,16 @@ func (l *Launcher) seed(ctx context.Context, app *server.App, s *bench.Surface) 
 		return bench.Creds{}, err
 	}
 	creds := bench.Creds{ClientID: s.Client, APIKey: demo.HDIKey, AppCode: "demo-app", Prefix: "/" + s.Name}
-	if s.Client == "" {
+	switch {
+	case s.Client == "":
 		if ten, err = benchClient(ctx, app, &creds); err != nil {
 			return bench.Creds{}, err
 		}
+		if err = browserClient(ctx, app, ten, &creds); err != nil {
+			return bench.Creds{}, err
+		}
+	case s.Name != "hdi": // the dialect's users are the demo tenant's, and so is its browser client
+		creds.BrowserClientID, creds.RedirectURI = demo.SPAClientID, server.SPARedirectURI
 	}
 	creds.Tenant, creds.TenantCode = ten.Slug, ten.Code
 	creds.Users, err = l.users(ctx, app, ten, s)
@@ -231,6 +237,24 @@ func benchClient(ctx context.Context, app *server.App, creds *bench.Creds) (*sto
 		return nil, fmt.Errorf("bench client: %w", err)
 	}
 	return ten, nil
+}
+
+// BrowserRedirectURI is the redirect URI of the bench's browser client.
+// Nothing listens there: the bench reads the Location of the login
+// form's answer and never follows it.
+const BrowserRedirectURI = "http://127.0.0.1/cb"
+
+// browserClient creates the bench's public browser client in ten (the
+// authorization code grant with PKCE, issue 12) and names it in creds.
+func browserClient(ctx context.Context, app *server.App, ten *store.Tenant, creds *bench.Creds) error {
+	c := &store.Client{ID: "bench-browser", TenantID: ten.ID, Name: "renova bench (browser)", Public: true,
+		Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile"},
+		RedirectURIs: []string{BrowserRedirectURI}, Grace: auth.DefaultGrace}
+	if _, err := app.Svc.NewClient(ctx, c); err != nil {
+		return fmt.Errorf("bench browser client: %w", err)
+	}
+	creds.BrowserClientID, creds.RedirectURI = c.ID, BrowserRedirectURI
+	return nil
 }
 
 // serve runs app.Serve on a loopback port until the undo steps run, and

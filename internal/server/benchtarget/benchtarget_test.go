@@ -2,6 +2,7 @@ package benchtarget_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -62,10 +63,15 @@ func TestScenarios(t *testing.T) {
 		{"client-credentials", []string{"zero 5xx"}, 40},
 		{"introspect", []string{"zero 5xx"}, 40},
 		{"jwks", []string{"zero 5xx"}, 40},
+		{"authcode", []string{"zero 5xx", "every flow got an id_token"}, 20},
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {
-			rep, err := bench.Run(context.Background(), tiny(t, tc.scenario))
+			cfg := tiny(t, tc.scenario)
+			if tc.scenario == "authcode" {
+				cfg.Requests = tc.requests // each a browser sign-in: three requests and a password hash
+			}
+			rep, err := bench.Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatalf("Run(%s) = %v", tc.scenario, err)
 			}
@@ -79,6 +85,9 @@ func TestScenarios(t *testing.T) {
 				}
 			}
 			p := rep.Phases[len(rep.Phases)-1]
+			if tc.scenario == "authcode" { // the flows, then the latency of each step
+				p = rep.Phases[0]
+			}
 			if p.Requests != tc.requests || failures(p) != 0 {
 				t.Errorf("Run(%s) phase %s: %d requests, %d errors %v; want %d requests, no errors",
 					tc.scenario, p.Name, p.Requests, failures(p), p.Errors, tc.requests)
@@ -87,6 +96,27 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("Run(%s) memory = %+v, want the peak RSS of the embedded run", tc.scenario, rep.Memory)
 			}
 		})
+	}
+}
+
+// TestAuthcode: 20 browser sign-ins through the real login page, each
+// step's latency reported in a phase of its own, and no errors.
+func TestAuthcode(t *testing.T) {
+	cfg := tiny(t, "authcode")
+	cfg.Requests = 20
+	rep, err := bench.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Phases {
+		got = append(got, fmt.Sprintf("%s:%d:%d", p.Name, p.Requests, failures(p)))
+	}
+	if want := "renova:20:0 login page:20:0 login post:20:0 code exchange:20:0"; strings.Join(got, " ") != want {
+		t.Errorf("phases = %q, want %q (errors %v)", strings.Join(got, " "), want, rep.Phases[0].Errors)
+	}
+	if !rep.OK {
+		t.Errorf("invariants: %+v", rep.Invariants)
 	}
 }
 
@@ -131,6 +161,32 @@ func TestFloorAndLoginLoad(t *testing.T) {
 	}
 	if c := verdicts(rep)["floor: one live token per session"]; !c.OK || c.Detail != "6 sessions, 0 without exactly one unused token" {
 		t.Errorf("floor invariant = %+v, want 6 sessions, none without one unused token", c)
+	}
+}
+
+// TestBrowserLoad runs the refresh scenario beside browser sign-ins
+// through the real login page, on the standard surface and on a dialect
+// (whose users sign in through the demo tenant's demo-spa).
+func TestBrowserLoad(t *testing.T) {
+	for _, s := range []string{"standard", "icredit"} {
+		t.Run(s, func(t *testing.T) {
+			cfg := tiny(t, "refresh")
+			cfg.Surface, cfg.BrowserLoad = s, 2
+			rep, err := bench.Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, p := range rep.Phases {
+				names = append(names, fmt.Sprintf("%s:%d", p.Name, failures(p)))
+			}
+			if got, want := strings.Join(names, " "), "renova:0 renova + 2 browser logins:0 browser logins (beside):0"; got != want {
+				t.Errorf("phases = %q, want %q (errors %v)", got, want, rep.Phases[len(rep.Phases)-1].Errors)
+			}
+			if !rep.OK || len(rep.Ratios) != 1 {
+				t.Errorf("invariants %+v, ratios %+v; want all held, one ratio", rep.Invariants, rep.Ratios)
+			}
+		})
 	}
 }
 
