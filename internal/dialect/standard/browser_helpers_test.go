@@ -164,6 +164,13 @@ func exchange(t *testing.T, env *apptest.Env, c appClient, code, cb, verifier st
 	if verifier != "" {
 		form.Set("code_verifier", verifier)
 	}
+	return tokenRequest(t, env, c, form)
+}
+
+// tokenRequest posts form to the token endpoint as c: a public client
+// names itself, a confidential one authenticates with HTTP Basic.
+func tokenRequest(t *testing.T, env *apptest.Env, c appClient, form url.Values) (*apptest.Response, tokenResp) {
+	t.Helper()
 	h := http.Header{}
 	if c.Public {
 		form.Set("client_id", c.ID)

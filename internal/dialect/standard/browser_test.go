@@ -88,15 +88,7 @@ func checkRefreshIDToken(t *testing.T, env *apptest.Env, c appClient, tok tokenR
 	if tok.RefreshToken == "" {
 		t.Fatalf("no refresh token for a client with the refresh_token grant")
 	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}
-	h := http.Header{}
-	if c.Public {
-		form.Set("client_id", c.ID)
-	} else {
-		h.Set("Authorization", "Basic "+basicAuth(c.ID, c.Secret))
-	}
-	r := env.Post(t, "/oauth2/token", "application/x-www-form-urlencoded", form.Encode(), h)
-	v := decode(t, r)
+	r, v := tokenRequest(t, env, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
 	if r.Status != 200 || v.IDToken == "" {
 		t.Fatalf("refresh = %d %s, want an ID token", r.Status, r.Body)
 	}
