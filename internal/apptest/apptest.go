@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,32 +20,14 @@ import (
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/server"
 	"github.com/renova-auth/renova/internal/store/postgres/pgtest"
+	"github.com/renova-auth/renova/internal/testclock"
 )
 
-// Clock is a settable clock; tests move it instead of sleeping.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// Clock is the settable clock tests move instead of sleeping.
+type Clock = testclock.Clock
 
-// NewClock starts a clock at a fixed instant.
-func NewClock() *Clock {
-	return &Clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// NewClock starts a clock at testclock.Start.
+func NewClock() *Clock { return testclock.New() }
 
 // Env is a running renova.
 type Env struct {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,30 +18,14 @@ import (
 	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/store/sqlite"
+	"github.com/renova-auth/renova/internal/testclock"
 )
 
-// clock is a settable clock: tests move it instead of sleeping (STYLE.md
+// clock is the settable clock tests move instead of sleeping (STYLE.md
 // rule 3).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = testclock.Clock
 
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)} }
-
-// Now returns the clock's time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *clock { return testclock.New() }
 
 // The fixture's client timings: short enough to reason about by hand, and
 // distinct, so a test can tell which one a result came from.

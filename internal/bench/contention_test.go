@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/renova-auth/renova/internal/testclock"
 	"strings"
 	"testing"
 	"time"
@@ -71,14 +72,14 @@ func TestContentionBounds(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, "bench-client", "s3cret")
-			clock := newClock()
+			clock := testclock.New()
 			f.hook = func(grant string) {
 				if grant == "password" {
-					clock.advance(time.Second)
+					clock.Advance(time.Second)
 				}
 			}
 			r := testRun(f, "contention", false)
-			r.now = clock.now
+			r.now = clock.Now
 			r.cfg.Trials, r.cfg.Requests, r.cfg.Duration = tc.trials, tc.requests, tc.duration
 			if err := r.contention(context.Background()); err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"github.com/renova-auth/renova/internal/testclock"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,10 +11,10 @@ import (
 
 // ticking returns an op that moves clock by step per call and counts its
 // calls; answer decides each call's outcome.
-func ticking(clock *fakeClock, step time.Duration, calls *atomic.Int64, answer func(n int64) (Outcome, bool, bool)) workFn {
+func ticking(clock *testclock.Clock, step time.Duration, calls *atomic.Int64, answer func(n int64) (Outcome, bool, bool)) workFn {
 	return func(ctx context.Context, w int) (Outcome, bool, bool) {
 		n := calls.Add(1)
-		clock.advance(step)
+		clock.Advance(step)
 		return answer(n)
 	}
 }
@@ -25,9 +26,9 @@ func ok200(int64) (Outcome, bool, bool) { return Outcome{Status: 200}, true, fal
 // stops at a 100 ms bound after exactly 10 requests, and the figures are
 // those of the fake clock.
 func TestPhaseTimeBound(t *testing.T) {
-	clock := newClock()
+	clock := testclock.New()
 	var calls atomic.Int64
-	p := phase{name: "p", workers: 1, duration: 100 * time.Millisecond, requests: 1000, now: clock.now}
+	p := phase{name: "p", workers: 1, duration: 100 * time.Millisecond, requests: 1000, now: clock.Now}
 	res := p.run(context.Background(), ticking(clock, 10*time.Millisecond, &calls, ok200))
 	if res.Requests != 10 || calls.Load() != 10 {
 		t.Errorf("run(1 worker, 10 ms each, 100 ms) = %d requests, %d calls; want 10", res.Requests, calls.Load())
@@ -44,9 +45,9 @@ func TestPhaseTimeBound(t *testing.T) {
 // request after the deadline, so at most one request per other worker
 // slips in beside the one that reaches it.
 func TestPhaseTimeBoundWorkers(t *testing.T) {
-	clock := newClock()
+	clock := testclock.New()
 	var calls atomic.Int64
-	p := phase{name: "p", workers: 4, duration: 100 * time.Millisecond, requests: 1000, now: clock.now}
+	p := phase{name: "p", workers: 4, duration: 100 * time.Millisecond, requests: 1000, now: clock.Now}
 	res := p.run(context.Background(), ticking(clock, time.Millisecond, &calls, ok200))
 	if res.Requests < 100 || res.Requests > 103 || res.Requests != calls.Load() {
 		t.Errorf("run(4 workers, 1 ms each, 100 ms) = %d requests, %d calls; want 100 to 103, all counted", res.Requests, calls.Load())
@@ -57,9 +58,9 @@ func TestPhaseTimeBoundWorkers(t *testing.T) {
 // spent exactly, however many there are.
 func TestPhaseRequestBound(t *testing.T) {
 	for _, workers := range []int{1, 3, 8, 64} {
-		clock := newClock()
+		clock := testclock.New()
 		var calls atomic.Int64
-		p := phase{name: "p", workers: workers, duration: time.Second, requests: 100, now: clock.now}
+		p := phase{name: "p", workers: workers, duration: time.Second, requests: 100, now: clock.Now}
 		res := p.run(context.Background(), ticking(clock, time.Microsecond, &calls, ok200))
 		if res.Requests != 100 || calls.Load() != 100 {
 			t.Errorf("run(%d workers, budget 100) = %d requests, %d calls; want 100", workers, res.Requests, calls.Load())
@@ -87,7 +88,7 @@ func TestPhaseStops(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			clock := newClock()
+			clock := testclock.New()
 			var calls atomic.Int64
 			answer := func(n int64) (Outcome, bool, bool) {
 				if n == tc.cancel {
@@ -95,7 +96,7 @@ func TestPhaseStops(t *testing.T) {
 				}
 				return tc.answer(n)
 			}
-			p := phase{name: "p", workers: tc.workers, duration: time.Second, requests: 1000, now: clock.now}
+			p := phase{name: "p", workers: tc.workers, duration: time.Second, requests: 1000, now: clock.Now}
 			res := p.run(ctx, ticking(clock, time.Microsecond, &calls, answer))
 			if calls.Load() != tc.calls || res.Requests != tc.counted {
 				t.Errorf("run(%s) = %d calls, %d counted; want %d, %d", tc.name, calls.Load(), res.Requests, tc.calls, tc.counted)
@@ -109,9 +110,9 @@ func TestPhaseStops(t *testing.T) {
 func TestPhaseErrors(t *testing.T) {
 	outcomes := []Outcome{{Status: 200}, {Status: 500, Reason: "server_error"}, {Status: 400, Reason: "reused"},
 		{Status: 503}, {Reason: "connection refused"}, {Status: 200, Reason: "inactive"}}
-	clock := newClock()
+	clock := testclock.New()
 	var calls atomic.Int64
-	p := phase{name: "p", workers: 1, duration: time.Second, requests: int64(len(outcomes)), now: clock.now}
+	p := phase{name: "p", workers: 1, duration: time.Second, requests: int64(len(outcomes)), now: clock.Now}
 	res := p.run(context.Background(), ticking(clock, time.Millisecond, &calls, func(n int64) (Outcome, bool, bool) {
 		return outcomes[n-1], true, false
 	}))
@@ -138,9 +139,9 @@ func equalErrors(a, b []ErrorCount) bool {
 // when the phase ends; without one nothing is written anywhere.
 func TestPhaseProgress(t *testing.T) {
 	var buf bytes.Buffer
-	clock := newClock()
+	clock := testclock.New()
 	var calls atomic.Int64
-	p := phase{name: "p", workers: 2, duration: time.Second, requests: 10, now: clock.now, progress: &buf}
+	p := phase{name: "p", workers: 2, duration: time.Second, requests: 10, now: clock.Now, progress: &buf}
 	p.run(context.Background(), ticking(clock, time.Millisecond, &calls, ok200))
 	if got := buf.String(); len(got) < 4 || got[len(got)-4:] != "\r\033[K" {
 		t.Errorf("progress = %q, want it to end by clearing the line", got)
@@ -153,10 +154,10 @@ func TestPhaseProgress(t *testing.T) {
 // progress writer.
 func TestRunPhaseShape(t *testing.T) {
 	var buf bytes.Buffer
-	clock := newClock()
-	r := &run{cfg: Config{Duration: 3 * time.Second, Requests: 7, Progress: &buf}, now: clock.now}
+	clock := testclock.New()
+	r := &run{cfg: Config{Duration: 3 * time.Second, Requests: 7, Progress: &buf}, now: clock.Now}
 	p := r.phase("renova", 5)
-	if p.name != "renova" || p.workers != 5 || p.duration != 3*time.Second || p.requests != 7 || p.progress != &buf || !p.now().Equal(clock.now()) {
+	if p.name != "renova" || p.workers != 5 || p.duration != 3*time.Second || p.requests != 7 || p.progress != &buf || !p.now().Equal(clock.Now()) {
 		t.Errorf("phase(renova, 5) = %+v, want the run's bounds, clock and progress", p)
 	}
 }
