@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -171,11 +170,13 @@ func TraceID(ctx context.Context) string {
 	return id
 }
 
-// Meta collects the request metadata the core records.
+// Meta collects the request metadata the core records. The IP is the
+// client address WithClientIP resolved (behind trusted proxies, the real
+// client's), else the socket peer.
 func Meta(r *http.Request) auth.Meta {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
+	ip := ClientIP(r.Context())
+	if ip == "" {
+		ip = socketIP(r.RemoteAddr)
 	}
 	return auth.Meta{IP: ip, UserAgent: r.UserAgent(), TraceID: TraceID(r.Context())}
 }

@@ -60,7 +60,11 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
 	mux.Handle("/", notFound)
-	return httpx.WithTrace(recoverer(a.Logger, mux)), nil
+	trusted, err := a.Cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	return httpx.WithTrace(httpx.WithClientIP(trusted, recoverer(a.Logger, mux))), nil
 }
 
 // notFound answers paths no surface claims.

@@ -1,0 +1,41 @@
+package httpx
+
+import (
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+)
+
+// TestResolveClientIP: the rightmost untrusted hop, only from a trusted
+// peer; Forwarded before X-Forwarded-For; garbled hops stop the walk.
+func TestResolveClientIP(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8:ffff::/48")}
+	cases := []struct {
+		name, peer, fwd, xff, want string
+	}{
+		{"untrusted peer, spoofed xff", "192.0.2.9:1234", "", "203.0.113.1", "192.0.2.9"},
+		{"untrusted peer, spoofed forwarded", "192.0.2.9:1234", "for=203.0.113.1", "", "192.0.2.9"},
+		{"trusted peer, no header", "10.0.0.1:1", "", "", "10.0.0.1"},
+		{"trusted peer, xff", "10.0.0.1:1", "", "203.0.113.1", "203.0.113.1"},
+		{"rightmost untrusted hop", "10.0.0.1:1", "", "198.51.100.1, 203.0.113.1, 10.2.2.2", "203.0.113.1"},
+		{"forwarded wins", "10.0.0.1:1", `for="[2001:db8::1]:80";proto=https`, "203.0.113.1", "2001:db8::1"},
+		{"forwarded with port", "10.0.0.1:1", `for="192.0.2.60:4711"`, "", "192.0.2.60"},
+		{"obfuscated hop", "10.0.0.1:1", "for=_hidden, for=10.3.3.3", "", "10.3.3.3"},
+		{"all trusted", "10.0.0.1:1", "", "10.9.9.9, 10.8.8.8", "10.9.9.9"},
+		{"ipv6 trusted peer", "[2001:db8:ffff::1]:1", "", "203.0.113.4", "203.0.113.4"},
+		{"mapped ipv4 hop", "10.0.0.1:1", "", "::ffff:203.0.113.8", "203.0.113.8"},
+	}
+	for _, tc := range cases {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.peer
+		if tc.fwd != "" {
+			r.Header.Set("Forwarded", tc.fwd)
+		}
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := ResolveClientIP(r, trusted); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
