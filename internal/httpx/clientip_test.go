@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
@@ -36,6 +37,34 @@ func TestResolveClientIP(t *testing.T) {
 		}
 		if got := ResolveClientIP(r, trusted); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestTraceparent: a valid version-00 traceparent gives the trace id;
+// X-Trace-Id wins over it; malformed or all-zero ones are ignored.
+func TestTraceparent(t *testing.T) {
+	const tid = "4bf92f3577b34da6a3ce929d0e0e4736"
+	cases := []struct{ xtrace, tp, want string }{
+		{"", "00-" + tid + "-00f067aa0ba902b7-01", tid},
+		{"mine", "00-" + tid + "-00f067aa0ba902b7-01", "mine"},
+		{"", "01-" + tid + "-00f067aa0ba902b7-01", ""},
+		{"", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", ""},
+		{"", "00-" + tid + "-0000000000000000-01", ""},
+		{"", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", ""},
+		{"", "00-" + tid + "-00f067aa0ba902b7", ""},
+	}
+	for _, tc := range cases {
+		var got string
+		h := WithTrace(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = TraceID(r.Context()) }))
+		r := httptest.NewRequest("GET", "/", nil)
+		if tc.xtrace != "" {
+			r.Header.Set("X-Trace-Id", tc.xtrace)
+		}
+		r.Header.Set("traceparent", tc.tp)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if tc.want != "" && got != tc.want || tc.want == "" && (len(got) != 16 || got == tid) {
+			t.Errorf("X-Trace-Id %q traceparent %q: trace id %q, want %q (or a fresh one)", tc.xtrace, tc.tp, got, tc.want)
 		}
 	}
 }
