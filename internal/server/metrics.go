@@ -1,10 +1,14 @@
 package server
 
 import (
+	"context"
 	"runtime"
 	"runtime/debug"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/renova-auth/renova/internal/store"
 )
 
 // httpMetrics are the collectors of the HTTP edge: one latency histogram
@@ -55,4 +59,41 @@ func buildInfo() prometheus.Collector {
 // statusClass is "2xx", "4xx", ... for a status code.
 func statusClass(code int) string {
 	return string(rune('0'+code/100)) + "xx"
+}
+
+// keyAge reports, at each scrape, how long ago each current and next
+// signing key was generated, read from the store (a handful of rows) so
+// that every replica reports the rotation as the database holds it. An
+// alert on the current key's age catches a rotation that stopped.
+type keyAge struct {
+	keys store.Keys
+	now  func() time.Time
+	desc *prometheus.Desc
+}
+
+func newKeyAge(keys store.Keys, now func() time.Time) *keyAge {
+	return &keyAge{keys: keys, now: now, desc: prometheus.NewDesc("renova_signing_key_age_seconds",
+		"Seconds since each current and next signing key was generated, by algorithm and state.",
+		[]string{"alg", "state"}, nil)}
+}
+
+// Describe implements prometheus.Collector.
+func (k *keyAge) Describe(ch chan<- *prometheus.Desc) { ch <- k.desc }
+
+// Collect implements prometheus.Collector. A store that does not answer
+// within a second leaves the series out of this scrape rather than
+// holding the scrape.
+func (k *keyAge) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	all, err := k.keys.ListKeys(ctx)
+	if err != nil {
+		return
+	}
+	for _, key := range all {
+		if key.State == store.KeyCurrent || key.State == store.KeyNext {
+			ch <- prometheus.MustNewConstMetric(k.desc, prometheus.GaugeValue,
+				k.now().Sub(key.CreatedAt).Seconds(), key.Alg, key.State)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/config"
@@ -152,6 +153,7 @@ func TestAccessLogOff(t *testing.T) {
 func TestMetricsEverySurface(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	everySurface(t, env, nil)
+	env.Clock.Advance(time.Hour)
 	body := string(get(t, env, "/metrics", nil).Body)
 	for _, want := range []string{
 		`renova_http_request_duration_seconds_bucket{route="POST /oauth2/token",status_class="2xx",surface="standard",le="0.001"}`,
@@ -161,6 +163,7 @@ func TestMetricsEverySurface(t *testing.T) {
 		`route="POST /formulacerta/api/v2/account/login"`, `surface="formulacerta"`,
 		`route="POST /hdi/corporate/security/v1/authorize"`, `surface="hdi"`,
 		`renova_build_info{`,
+		`renova_signing_key_age_seconds{alg="ES256",state="current"} 3600`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
