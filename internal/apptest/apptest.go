@@ -50,6 +50,12 @@ type Options struct {
 	// of http://renova.test, so that a browser and an OIDC client can
 	// follow the discovery document's endpoints (end-to-end tests).
 	LoopbackIssuer bool
+	// Configure, if set, adjusts the configuration before it is validated
+	// (e.g. TrustedProxies, MetricsAddr).
+	Configure func(*config.Config)
+	// Logger, if set, receives the server's logs (default: warnings and
+	// above, discarded unless RENOVA_TEST_LOG is set).
+	Logger *slog.Logger
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
@@ -83,10 +89,16 @@ func Start(t testing.TB, opt Options) *Env {
 	}
 	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: opt.DatabaseURL, Issuer: issuer,
 		Secret: opt.Secret, LogFormat: "text", StoreTimeout: opt.StoreTimeout, DBMaxConns: 8, Mounts: opt.Mounts}
+	if opt.Configure != nil {
+		opt.Configure(cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
 	ctx := context.Background()
 	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword})
 	if err != nil {

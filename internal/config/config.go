@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -42,6 +43,14 @@ type Config struct {
 	LoginAccountLimit int           `json:"login_account_limit"`
 	LoginIPLimit      int           `json:"login_ip_limit"`
 	LoginWindow       time.Duration `json:"login_window"`
+	// TrustedProxies is a comma-separated list of CIDRs (or addresses) of
+	// reverse proxies whose Forwarded / X-Forwarded-For headers name the
+	// client. Empty: the socket peer is the client.
+	TrustedProxies string `json:"trusted_proxies"`
+	// AccessLog writes one info line per request when true.
+	AccessLog bool `json:"access_log"`
+	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
+	MetricsAddr string `json:"metrics_addr"`
 	// Mounts are dialect mounts, "dialect=NAME,prefix=/p,tenant=SLUG,client=ID"
 	// (flag --mount, repeatable; env RENOVA_MOUNTS, separated by ";"; file
 	// "mounts": [...]). Empty means the default mounts of the demo tenant.
@@ -76,6 +85,14 @@ func num(f func(*Config) *int) func(*Config, string) error {
 	}
 }
 
+func boolean(f func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		*f(c) = b
+		return err
+	}
+}
+
 // settings is the one table that flags, environment variables, config
 // file keys and defaults derive from, so the four cannot drift apart.
 var settings = []setting{
@@ -94,6 +111,9 @@ var settings = []setting{
 	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},
 	{"login-ip-limit", "RENOVA_LOGIN_IP_LIMIT", "failed logins from one IP, whatever the account, per login window", "200", num(func(c *Config) *int { return &c.LoginIPLimit })},
 	{"login-window", "RENOVA_LOGIN_WINDOW", "fixed window of the failed-login limits", "15m", dur(func(c *Config) *time.Duration { return &c.LoginWindow })},
+	{"trusted-proxies", "RENOVA_TRUSTED_PROXIES", "CIDRs of reverse proxies whose Forwarded/X-Forwarded-For name the client (empty: the socket address)", "", str(func(c *Config) *string { return &c.TrustedProxies })},
+	{"access-log", "RENOVA_ACCESS_LOG", "one info log line per request (true or false)", "true", boolean(func(c *Config) *bool { return &c.AccessLog })},
+	{"metrics-addr", "RENOVA_METRICS_ADDR", "serve /metrics on this address only, not on http-addr (keep it off the internet)", "", str(func(c *Config) *string { return &c.MetricsAddr })},
 }
 
 // Flags registers every setting as a flag on fs, plus --config. Flags are
@@ -240,7 +260,15 @@ func (c *Config) Validate() error {
 	if c.LoginWindow < 0 {
 		errs = append(errs, errors.New("login-window must not be negative"))
 	}
+	if _, err := c.Proxies(); err != nil {
+		errs = append(errs, fmt.Errorf("trusted-proxies %q: %w", c.TrustedProxies, err))
+	}
 	return errors.Join(errs...)
+}
+
+// Proxies returns TrustedProxies parsed.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	return ParsePrefixes(c.TrustedProxies)
 }
 
 // SQLitePath returns the file path of a sqlite: URL, or "" for PostgreSQL.
@@ -251,4 +279,32 @@ func (c *Config) SQLitePath() string {
 		return ""
 	}
 	return strings.TrimPrefix(p, "//")
+}
+
+// ParsePrefixes reads a comma-separated list of CIDRs; a bare address
+// stands for itself alone (/32 or /128).
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, err
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

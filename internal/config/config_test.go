@@ -150,3 +150,22 @@ func TestLoginThrottle(t *testing.T) {
 		t.Errorf("Load(--login-window soon) = %v, want an error about login-window", err)
 	}
 }
+
+// TestTrustedProxies: CIDRs and bare addresses are accepted; a typo fails
+// the start naming the setting.
+func TestTrustedProxies(t *testing.T) {
+	c, err := load(t, []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"}, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := c.Proxies()
+	if len(ps) != 3 || ps[1].String() != "192.0.2.7/32" {
+		t.Errorf("proxies = %v", ps)
+	}
+	if _, err := load(t, []string{"--trusted-proxies", "10.0.0.0/33"}, nil, ""); err == nil || !strings.Contains(err.Error(), "trusted-proxies") {
+		t.Errorf("bad CIDR: %v", err)
+	}
+	if c.AccessLog != true || c.MetricsAddr != "" {
+		t.Errorf("defaults: access log %v, metrics addr %q", c.AccessLog, c.MetricsAddr)
+	}
+}

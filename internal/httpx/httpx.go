@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -138,12 +137,19 @@ func WriteBody(w http.ResponseWriter, status int, mediaType string, body []byte)
 
 type traceKey struct{}
 
-// WithTrace gives every request a trace id (X-Trace-Id when the caller sent
-// a sane one) in its context and echoes it in the response.
+// WithTrace gives every request a trace id in its context and echoes it
+// in the response's X-Trace-Id. The id is the caller's X-Trace-Id when it
+// sent a sane one; else the trace id of a valid W3C traceparent (so a
+// request traced upstream keeps its trace); else a fresh random one.
+// X-Trace-Id wins when both are sent: it is renova's own, and a caller
+// that sends it chose it on purpose.
 func WithTrace(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Trace-Id")
 		if !saneTrace(id) {
+			id = traceparentID(r.Header.Get("traceparent"))
+		}
+		if id == "" {
 			b := make([]byte, 8)
 			rand.Read(b)
 			id = hex.EncodeToString(b)
@@ -151,6 +157,33 @@ func WithTrace(next http.Handler) http.Handler {
 		w.Header().Set("X-Trace-Id", id)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), traceKey{}, id)))
 	})
+}
+
+// traceparentID returns the trace id of a W3C Trace Context traceparent
+// header of version 00 ("00-<32 hex trace id>-<16 hex parent id>-<2 hex
+// flags>", lower-case, neither id all zeros), or "" for anything else.
+func traceparentID(h string) string {
+	parts := strings.Split(h, "-")
+	if len(parts) != 4 || parts[0] != "00" || !lowerHex(parts[1], 32) || !lowerHex(parts[2], 16) || !lowerHex(parts[3], 2) {
+		return ""
+	}
+	if strings.Trim(parts[1], "0") == "" || strings.Trim(parts[2], "0") == "" {
+		return ""
+	}
+	return parts[1]
+}
+
+// lowerHex reports whether s is n lower-case hex digits.
+func lowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func saneTrace(s string) bool {
@@ -171,11 +204,13 @@ func TraceID(ctx context.Context) string {
 	return id
 }
 
-// Meta collects the request metadata the core records.
+// Meta collects the request metadata the core records. The IP is the
+// client address WithClientIP resolved (behind trusted proxies, the real
+// client's), else the socket peer.
 func Meta(r *http.Request) auth.Meta {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
+	ip := ClientIP(r.Context())
+	if ip == "" {
+		ip = socketIP(r.RemoteAddr)
 	}
 	return auth.Meta{IP: ip, UserAgent: r.UserAgent(), TraceID: TraceID(r.Context())}
 }

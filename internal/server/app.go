@@ -41,6 +41,9 @@ type App struct {
 	Svc      *auth.Service
 	Audit    *audit.Log
 	Registry *prometheus.Registry
+	// edge holds the HTTP request metrics, registered once per App so
+	// that Handler may be built more than once.
+	edge *httpMetrics
 }
 
 // Options tune Build for tests and benchmarks. Now is the clock of every
@@ -89,7 +92,9 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
 	})
-	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg}, nil
+	reg.MustRegister(newKeyAge(st, opt.Now))
+	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
+		edge: newHTTPMetrics(reg)}, nil
 }
 
 // Close flushes the audit log and then closes the store, in that order:

@@ -24,7 +24,9 @@ type surface interface {
 }
 
 // Handler builds the HTTP handler: every surface, health, readiness and
-// metrics, behind trace ids and panic recovery. The routes browsers call
+// metrics (unless --metrics-addr serves them apart), behind trace ids,
+// client address resolution (--trusted-proxies), request metrics and the
+// access log, and panic recovery. The routes browsers call
 // (the standard ones scripts fetch, and every mount with an origins
 // option) are wrapped in CORS here, so the surfaces know nothing of it.
 // Two surfaces claiming the same route fail the start (collect). Paths no
@@ -41,7 +43,7 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	std := standard.New(a.Svc, a.Ring, a.Logger, secret.Derive(master, "login form csrf v1"))
-	surfaces := append([]named{{"standard", std, a.standardCORS()}}, mounted...)
+	surfaces := append([]named{{"standard", std, a.standardCORS(), "standard", ""}}, mounted...)
 	routes, err := collect(surfaces)
 	if err != nil {
 		return nil, err
@@ -58,9 +60,24 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	if a.Cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", a.metricsHandler())
+	}
 	mux.Handle("/", notFound)
-	return httpx.WithTrace(recoverer(a.Logger, mux)), nil
+	trusted, err := a.Cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	var access *slog.Logger
+	if a.Cfg.AccessLog {
+		access = a.Logger
+	}
+	return httpx.WithTrace(httpx.WithClientIP(trusted, observe(a.edge, access, recoverer(a.Logger, mux)))), nil
+}
+
+// metricsHandler serves the App's registry in the Prometheus text format.
+func (a *App) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})
 }
 
 // notFound answers paths no surface claims.
@@ -81,7 +98,7 @@ func collect(surfaces []named) ([]route, error) {
 				return nil, fmt.Errorf("mounts %s and %s both claim the route %q; give one of them another prefix", prev, s.name, p)
 			}
 			owner[p] = s.name
-			out = append(out, newRoute(p, h, s.cors))
+			out = append(out, newRoute(p, tagRoute(s.kind, s.client, h), s.cors))
 		}
 	}
 	return out, nil
@@ -142,6 +159,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 	go a.reloadKeys(ctx)
 	if a.Cfg.DebugAddr != "" {
 		go a.serveDebug(ctx)
+	}
+	if a.Cfg.MetricsAddr != "" {
+		go a.serveMetrics(ctx)
 	}
 	errc := make(chan error, 1) // buffered: the serving goroutine never blocks if Serve has returned
 	go func() {
@@ -208,5 +228,25 @@ func (a *App) serveDebug(ctx context.Context) {
 	a.Logger.Info("pprof listening", "addr", a.Cfg.DebugAddr)
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		a.Logger.Warn("debug server", "err", err)
+	}
+}
+
+// serveMetrics serves /metrics alone on --metrics-addr, so that the main
+// listener, which faces clients, does not publish them: the series name
+// every route, client outcome and the exact build. That address must not
+// face the internet either; bind it to a private interface.
+func (a *App) serveMetrics(ctx context.Context) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metricsHandler())
+	ln, err := net.Listen("tcp", a.Cfg.MetricsAddr)
+	if err != nil {
+		a.Logger.Error("metrics server", "err", err)
+		return
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); srv.Close() }()
+	a.Logger.Info("metrics listening", "addr", ln.Addr().String())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		a.Logger.Warn("metrics server", "err", err)
 	}
 }

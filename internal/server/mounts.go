@@ -19,6 +19,9 @@ type named struct {
 	name string
 	surface
 	cors *corsRule
+	// kind labels the surface in metrics and the access log ("standard",
+	// "icredit", ...); client is the mount's client id, "" for standard.
+	kind, client string
 }
 
 // dialects is the explicit list of vendor surfaces (no registry, STYLE.md):
@@ -82,7 +85,8 @@ func (a *App) mountDialects(ctx context.Context) ([]named, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mount %s at %q: %w", m.Dialect, m.Prefix, err)
 		}
-		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s, mountCORS(m.Origins, extraHeaders(m.Dialect))})
+		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s, mountCORS(m.Origins, extraHeaders(m.Dialect)),
+			m.Dialect, m.Client})
 		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client,
 			"origins", m.Origins)
 	}
