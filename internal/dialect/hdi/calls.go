@@ -67,7 +67,7 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 
 // codeUser returns the user of an exchanged code and refuses a code that
 // was not one: presented with another X-User-Id than it was authorized
-// for, or a later refresh token of a chain (a JWT's jti) rather than a
+// for, or a later refresh token of a chain rather than a
 // session's first token. The code is spent by then, so its session is
 // revoked: neither is something a partner's honest retry does.
 func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.User, error) {
@@ -88,7 +88,7 @@ func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.Us
 // renew serves POST /tokenrenew: {"token","applicationCode"} → {"token"}.
 // The presented JWT must carry our signature and have been issued to this
 // key's application and user; it may be expired, up to renew_window after
-// its exp. Its jti is then refreshed by the core: the first renewal
+// its exp. The refresh token sealed in its jti is then refreshed by the core: the first renewal
 // rotates, a retry inside the client's grace window gets the very same new
 // JWT, and a later one is reuse, which revokes the whole chain (401).
 func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
@@ -118,7 +118,11 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 	if u == nil || u.TenantID != s.b.Tenant.ID || !sameUser(u, cl.User) {
 		return badToken("mismatch", "the token was issued for another user")
 	}
-	g, err := s.b.Svc.Refresh(r.Context(), auth.RefreshRequest{Client: cl.Client, Token: c.ID, Meta: cl.Meta, NoAccessToken: true})
+	rt, err := s.seal.open(c.ID)
+	if err != nil {
+		return badToken("malformed", "the token lacks the claims of a renewable token")
+	}
+	g, err := s.b.Svc.Refresh(r.Context(), auth.RefreshRequest{Client: cl.Client, Token: rt, Meta: cl.Meta, NoAccessToken: true})
 	if err != nil {
 		return err
 	}

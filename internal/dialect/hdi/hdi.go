@@ -13,10 +13,12 @@
 //     first idle timeout is the code's lifetime (60 s), exchanged once at
 //     /token with auth.RefreshRequest.NoGrace, so a second use is reuse and
 //     revokes the session with every token issued from it;
-//   - the JWT carries the session's current refresh token as its jti, so
-//     /tokenrenew is a plain core Refresh of that jti: rotation, grace
-//     replay and reuse detection (revoking the whole chain) come from the
-//     core, and each JWT can be renewed once.
+//   - the JWT carries the session's current refresh token sealed (AES-GCM
+//     under a key derived from RENOVA_SECRET) as its jti, so the JWT alone
+//     never reveals a refresh token, and /tokenrenew is a plain core
+//     Refresh of the unsealed token: rotation, grace replay and reuse
+//     detection (revoking the whole chain) come from the core, and each
+//     JWT can be renewed once.
 package hdi
 
 import (
@@ -56,6 +58,7 @@ type Surface struct {
 	window  time.Duration // renewal window after exp (option renew_window)
 	aud     string        // the JWT's aud (option aud, default the issuer)
 	doc     []byte        // openAPI with this mount's server URL
+	seal    *sealer       // seals the refresh token into the JWT's jti
 }
 
 // New binds the dialect to a tenant, client and prefix. It fails at start,
@@ -89,6 +92,9 @@ func New(b dialect.Binding) (*Surface, error) {
 		return nil, err
 	}
 	s.doc = doc
+	if s.seal, err = newSvcSealer(b.Svc); err != nil {
+		return nil, fmt.Errorf("hdi: %w", err)
+	}
 	return s, nil
 }
 
