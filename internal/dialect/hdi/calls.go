@@ -3,7 +3,6 @@ package hdi
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -26,7 +25,8 @@ func (s *Surface) authorize(w http.ResponseWriter, r *http.Request) error {
 	if err := checkApplication(cl.Client, b.ApplicationCode); err != nil {
 		return err
 	}
-	u, err := s.b.Svc.ExternalUser(r.Context(), s.b.Tenant.ID, cl.User)
+	u, err := s.b.Svc.PartnerUser(r.Context(), s.b.Tenant.ID, cl.Client.ID, cl.User,
+		func() error { return s.created.admit(s.b.Svc.Now()) })
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.Us
 	if err != nil {
 		return nil, err
 	}
-	if g.Session.Generation == 2 && sameUser(u, cl.User) {
+	if g.Session.Generation == 2 && auth.NamedBy(u, cl.Client.ID, cl.User) {
 		return u, nil
 	}
 	if err := s.b.Svc.Logout(r.Context(), g.Session.ID, cl.Meta); err != nil {
@@ -115,7 +115,7 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, auth.ErrNotFound) {
 		return err
 	}
-	if u == nil || u.TenantID != s.b.Tenant.ID || !sameUser(u, cl.User) {
+	if u == nil || u.TenantID != s.b.Tenant.ID || !auth.NamedBy(u, cl.Client.ID, cl.User) {
 		return badToken("mismatch", "the token was issued for another user")
 	}
 	rt, err := s.seal.open(c.ID)
@@ -137,10 +137,4 @@ func (s *Surface) answer(w http.ResponseWriter, g *auth.Grant, u *auth.User, cl 
 	}
 	httpx.WriteJSON(w, http.StatusOK, tokenResponse{Token: jws})
 	return nil
-}
-
-// sameUser reports whether X-User-Id names u the way the store looks users
-// up: by login or e-mail, case-insensitively.
-func sameUser(u *auth.User, id string) bool {
-	return strings.EqualFold(u.Login, id) || (u.Email != "" && strings.EqualFold(u.Email, id))
 }

@@ -180,18 +180,6 @@ func TestTraceAndHeaderNames(t *testing.T) {
 	}
 }
 
-// TestLocalAccountRefused: X-User-Id names end users of the partner; it can
-// never name a local account of the tenant (such as the admin).
-func TestLocalAccountRefused(t *testing.T) {
-	p := newPartner(t, apptest.Options{})
-	q := p
-	q.user = p.env.Creds.AdminLogin
-	resp := q.post(t, "authorize", jsonBody(map[string]string{"applicationCode": p.appCode}))
-	if resp.Status != http.StatusForbidden {
-		t.Errorf("authorize as the local admin = %d %s, want 403", resp.Status, resp.Body)
-	}
-}
-
 // TestStandardSurfaceRefusesHDICodes: an HDI code or renewal credential
 // cannot be redeemed at /oauth2/token, bypassing the API key.
 func TestStandardSurfaceRefusesHDICodes(t *testing.T) {

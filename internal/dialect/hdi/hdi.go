@@ -18,7 +18,11 @@
 //     never reveals a refresh token, and /tokenrenew is a plain core
 //     Refresh of the unsealed token: rotation, grace replay and reuse
 //     detection (revoking the whole chain) come from the core, and each
-//     JWT can be renewed once.
+//     JWT can be renewed once;
+//   - X-User-Id names an end user of the partner's own (auth.PartnerUser):
+//     never a local account, with the same answer whether or not the
+//     tenant has an account of that name, and at most new_users_per_hour
+//     creations per partner (429 beyond).
 package hdi
 
 import (
@@ -59,6 +63,7 @@ type Surface struct {
 	aud     string        // the JWT's aud (option aud, default the issuer)
 	doc     []byte        // openAPI with this mount's server URL
 	seal    *sealer       // seals the refresh token into the JWT's jti
+	created *creations    // the partner's user creations (option new_users_per_hour)
 }
 
 // New binds the dialect to a tenant, client and prefix. It fails at start,
@@ -74,6 +79,11 @@ func New(b dialect.Binding) (*Surface, error) {
 	if err := s.durations(); err != nil {
 		return nil, err
 	}
+	maxNew, err := newUsersOption(b.Options)
+	if err != nil {
+		return nil, err
+	}
+	s.created = &creations{max: maxNew}
 	if b.Client.AppCode == "" {
 		return nil, fmt.Errorf("hdi: client %q has no application code (renova client create --app-code)", b.Client.ID)
 	}

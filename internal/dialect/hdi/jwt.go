@@ -81,7 +81,7 @@ func (s *Surface) mint(g *auth.Grant, u *auth.User, app string) (string, error) 
 	c := &Claims{
 		Subject: u.ID, Audience: s.aud, Application: []string{g.Client.AppCode}, Roles: roles,
 		Issuer: s.b.Svc.Issuer(), ExpiresAt: iat.Add(g.Client.AccessTTL).Unix(), IssuedAt: iat.Unix(),
-		User: []string{u.Login}, WebClient: []string{app}, ID: s.seal.seal(g.Session.ID, g.RefreshToken), SessionID: g.Session.ID,
+		User: []string{auth.ExternalID(u)}, WebClient: []string{app}, ID: s.seal.seal(g.Session.ID, g.RefreshToken), SessionID: g.Session.ID,
 	}
 	jws, err := token.Mint(signer, c, map[string]any{"kid": signer.HexKid, "typ": "JWT"})
 	if err != nil {
