@@ -85,8 +85,8 @@ func parseLoginResult(status int, body []byte) (Tokens, string) {
 }
 
 // hdiSurface is seed 003: authorize then token to log in, tokenrenew to
-// refresh; the JWT's jti is the session's live refresh token, which is
-// what the invariants check.
+// refresh; the JWT's jti seals the session's live refresh token, which the
+// inspector opens for the invariants.
 var hdiSurface = &Surface{
 	Name: "hdi", Client: "hdi-client",
 	Login: func(ctx context.Context, t *Target, u User) (Tokens, Outcome) {
@@ -107,7 +107,7 @@ var hdiSurface = &Surface{
 }
 
 // parseHDI reads {"codeToken"} or {"token"}, or {"code","reason"}. For a
-// JWT, Refresh is its jti: the session's live refresh token.
+// JWT, Refresh is its jti: the session's live refresh token, sealed.
 func parseHDI(status int, body []byte) (Tokens, string) {
 	var a struct {
 		CodeToken string `json:"codeToken"`

@@ -3,7 +3,6 @@ package hdi
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -26,7 +25,8 @@ func (s *Surface) authorize(w http.ResponseWriter, r *http.Request) error {
 	if err := checkApplication(cl.Client, b.ApplicationCode); err != nil {
 		return err
 	}
-	u, err := s.b.Svc.ExternalUser(r.Context(), s.b.Tenant.ID, cl.User)
+	u, err := s.b.Svc.PartnerUser(r.Context(), s.b.Tenant.ID, cl.Client.ID, cl.User,
+		func() error { return s.created.admit(s.b.Svc.Now()) })
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Surface) token(w http.ResponseWriter, r *http.Request) error {
 
 // codeUser returns the user of an exchanged code and refuses a code that
 // was not one: presented with another X-User-Id than it was authorized
-// for, or a later refresh token of a chain (a JWT's jti) rather than a
+// for, or a later refresh token of a chain rather than a
 // session's first token. The code is spent by then, so its session is
 // revoked: neither is something a partner's honest retry does.
 func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.User, error) {
@@ -75,7 +75,7 @@ func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.Us
 	if err != nil {
 		return nil, err
 	}
-	if g.Session.Generation == 2 && sameUser(u, cl.User) {
+	if g.Session.Generation == 2 && auth.NamedBy(u, cl.Client.ID, cl.User) {
 		return u, nil
 	}
 	if err := s.b.Svc.Logout(r.Context(), g.Session.ID, cl.Meta); err != nil {
@@ -88,7 +88,7 @@ func (s *Surface) codeUser(r *http.Request, g *auth.Grant, cl *caller) (*auth.Us
 // renew serves POST /tokenrenew: {"token","applicationCode"} → {"token"}.
 // The presented JWT must carry our signature and have been issued to this
 // key's application and user; it may be expired, up to renew_window after
-// its exp. Its jti is then refreshed by the core: the first renewal
+// its exp. The refresh token sealed in its jti is then refreshed by the core: the first renewal
 // rotates, a retry inside the client's grace window gets the very same new
 // JWT, and a later one is reuse, which revokes the whole chain (401).
 func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
@@ -115,10 +115,14 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, auth.ErrNotFound) {
 		return err
 	}
-	if u == nil || u.TenantID != s.b.Tenant.ID || !sameUser(u, cl.User) {
+	if u == nil || u.TenantID != s.b.Tenant.ID || !auth.NamedBy(u, cl.Client.ID, cl.User) {
 		return badToken("mismatch", "the token was issued for another user")
 	}
-	g, err := s.b.Svc.Refresh(r.Context(), auth.RefreshRequest{Client: cl.Client, Token: c.ID, Meta: cl.Meta, NoAccessToken: true})
+	rt, err := s.seal.open(c.ID)
+	if err != nil {
+		return badToken("malformed", "the token lacks the claims of a renewable token")
+	}
+	g, err := s.b.Svc.Refresh(r.Context(), auth.RefreshRequest{Client: cl.Client, Token: rt, Meta: cl.Meta, NoAccessToken: true})
 	if err != nil {
 		return err
 	}
@@ -133,10 +137,4 @@ func (s *Surface) answer(w http.ResponseWriter, g *auth.Grant, u *auth.User, cl 
 	}
 	httpx.WriteJSON(w, http.StatusOK, tokenResponse{Token: jws})
 	return nil
-}
-
-// sameUser reports whether X-User-Id names u the way the store looks users
-// up: by login or e-mail, case-insensitively.
-func sameUser(u *auth.User, id string) bool {
-	return strings.EqualFold(u.Login, id) || (u.Email != "" && strings.EqualFold(u.Email, id))
 }

@@ -165,6 +165,8 @@ func TestNewRefusesBadMounts(t *testing.T) {
 	}{
 		{"code_ttl not a duration", c, map[string]string{"code_ttl": "60"}},
 		{"renew_window negative", c, map[string]string{"renew_window": "-1h"}},
+		{"new_users_per_hour zero", c, map[string]string{"new_users_per_hour": "0"}},
+		{"new_users_per_hour not a number", c, map[string]string{"new_users_per_hour": "lots"}},
 		{"client without application code", &noCode, nil},
 		{"client without refresh_token grant", &noGrant, nil},
 	}
@@ -173,7 +175,7 @@ func TestNewRefusesBadMounts(t *testing.T) {
 			t.Errorf("New(%s) = nil error, want a start-time error", tc.name)
 		}
 	}
-	if _, err := hdi.New(binding(t, p.env, c, map[string]string{"code_ttl": "30s", "renew_window": "2h", "aud": "x"})); err != nil {
+	if _, err := hdi.New(binding(t, p.env, c, map[string]string{"code_ttl": "30s", "renew_window": "2h", "aud": "x", "new_users_per_hour": "5"})); err != nil {
 		t.Errorf("New(valid options) = %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package hdi
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -34,11 +35,12 @@ type errorBody struct {
 // apiError is a refusal decided by the dialect itself (key, headers,
 // applicationCode, token binding, renewal window).
 type apiError struct {
-	Status  int
-	Code    string
-	Message string
-	Field   string
-	Reason  string
+	Status     int
+	Code       string
+	Message    string
+	Field      string
+	Reason     string
+	RetryAfter time.Duration // sent as Retry-After when set (429)
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -117,6 +119,10 @@ func (s *Surface) errs(call string) httpx.Errors {
 		},
 		Write: func(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
 			_, b, _ := classify(call, p.Err)
+			var e *apiError
+			if errors.As(p.Err, &e) && e.RetryAfter > 0 {
+				w.Header().Set("Retry-After", httpx.RetryAfter(e.RetryAfter))
+			}
 			switch {
 			case p.Internal():
 				b = errorBody{Code: "internal_error", Message: httpx.InternalMessage(p.TraceID)}

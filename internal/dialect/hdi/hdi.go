@@ -13,10 +13,16 @@
 //     first idle timeout is the code's lifetime (60 s), exchanged once at
 //     /token with auth.RefreshRequest.NoGrace, so a second use is reuse and
 //     revokes the session with every token issued from it;
-//   - the JWT carries the session's current refresh token as its jti, so
-//     /tokenrenew is a plain core Refresh of that jti: rotation, grace
-//     replay and reuse detection (revoking the whole chain) come from the
-//     core, and each JWT can be renewed once.
+//   - the JWT carries the session's current refresh token sealed (AES-GCM
+//     under a key derived from RENOVA_SECRET) as its jti, so the JWT alone
+//     never reveals a refresh token, and /tokenrenew is a plain core
+//     Refresh of the unsealed token: rotation, grace replay and reuse
+//     detection (revoking the whole chain) come from the core, and each
+//     JWT can be renewed once;
+//   - X-User-Id names an end user of the partner's own (auth.PartnerUser):
+//     never a local account, with the same answer whether or not the
+//     tenant has an account of that name, and at most new_users_per_hour
+//     creations per partner (429 beyond).
 package hdi
 
 import (
@@ -56,6 +62,8 @@ type Surface struct {
 	window  time.Duration // renewal window after exp (option renew_window)
 	aud     string        // the JWT's aud (option aud, default the issuer)
 	doc     []byte        // openAPI with this mount's server URL
+	seal    *sealer       // seals the refresh token into the JWT's jti
+	created *creations    // the partner's user creations (option new_users_per_hour)
 }
 
 // New binds the dialect to a tenant, client and prefix. It fails at start,
@@ -71,6 +79,11 @@ func New(b dialect.Binding) (*Surface, error) {
 	if err := s.durations(); err != nil {
 		return nil, err
 	}
+	maxNew, err := newUsersOption(b.Options)
+	if err != nil {
+		return nil, err
+	}
+	s.created = &creations{max: maxNew}
 	if b.Client.AppCode == "" {
 		return nil, fmt.Errorf("hdi: client %q has no application code (renova client create --app-code)", b.Client.ID)
 	}
@@ -89,6 +102,9 @@ func New(b dialect.Binding) (*Surface, error) {
 		return nil, err
 	}
 	s.doc = doc
+	if s.seal, err = newSvcSealer(b.Svc); err != nil {
+		return nil, fmt.Errorf("hdi: %w", err)
+	}
 	return s, nil
 }
 

@@ -15,9 +15,10 @@ import (
 
 // Claims is the claim set of an HDI token, in the order and with the JSON
 // types of seed 003's sample (sub, aud as a string, application, roles,
-// iss, exp, iat, user, webClient), plus jti and sid. The jti is the
-// session's current refresh token: the renewal credential lives inside the
-// JWT, so /tokenrenew is a core Refresh of it and each JWT renews once.
+// iss, exp, iat, user, webClient), plus jti and sid. The jti is opaque: the
+// session's current refresh token sealed under a server-side key (seal.go),
+// so /tokenrenew is a core Refresh of the unsealed token and each JWT renews
+// once, while the JWT alone reveals no refresh token.
 type Claims struct {
 	Subject     string   `json:"sub"`
 	Audience    string   `json:"aud"`
@@ -80,7 +81,7 @@ func (s *Surface) mint(g *auth.Grant, u *auth.User, app string) (string, error) 
 	c := &Claims{
 		Subject: u.ID, Audience: s.aud, Application: []string{g.Client.AppCode}, Roles: roles,
 		Issuer: s.b.Svc.Issuer(), ExpiresAt: iat.Add(g.Client.AccessTTL).Unix(), IssuedAt: iat.Unix(),
-		User: []string{u.Login}, WebClient: []string{app}, ID: g.RefreshToken, SessionID: g.Session.ID,
+		User: []string{auth.ExternalID(u)}, WebClient: []string{app}, ID: s.seal.seal(g.Session.ID, g.RefreshToken), SessionID: g.Session.ID,
 	}
 	jws, err := token.Mint(signer, c, map[string]any{"kid": signer.HexKid, "typ": "JWT"})
 	if err != nil {

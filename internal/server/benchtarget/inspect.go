@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/renova-auth/renova/internal/bench"
+	"github.com/renova-auth/renova/internal/dialect/hdi"
 	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/server"
 	"github.com/renova-auth/renova/internal/store"
@@ -29,7 +30,7 @@ func (i *inspector) Tally(ctx context.Context, clientID string) (bench.Tally, er
 // Live reports whether rt is its session's unused, childless token in a
 // live session; a token that does not parse or is not stored is not.
 func (i *inspector) Live(ctx context.Context, rt string) (bool, error) {
-	tok, err := secret.Parse(rt)
+	tok, err := i.parse(rt)
 	if err != nil {
 		return false, nil
 	}
@@ -46,8 +47,8 @@ func (i *inspector) Live(ctx context.Context, rt string) (bool, error) {
 // Successors counts the stored children of parent and says whether
 // answered is the one the store names as its successor.
 func (i *inspector) Successors(ctx context.Context, parent, answered string) (int, bool, error) {
-	p, err1 := secret.Parse(parent)
-	a, err2 := secret.Parse(answered)
+	p, err1 := i.parse(parent)
+	a, err2 := i.parse(answered)
 	if err1 != nil || err2 != nil {
 		return 0, false, errors.New("not renova refresh tokens")
 	}
@@ -68,4 +69,17 @@ func (i *inspector) ReuseEvents(ctx context.Context) (int, error) {
 	i.app.Audit.Flush()
 	events, err := i.app.Store.ListAudit(ctx, store.AuditFilter{Action: "refresh.reuse", Limit: 1000})
 	return len(events), err
+}
+
+// parse reads a refresh token as a surface hands it out: as is, or sealed
+// in an HDI JWT's jti (which the bench reads as the token's Refresh).
+func (i *inspector) parse(rt string) (secret.Token, error) {
+	tok, err := secret.Parse(rt)
+	if err == nil {
+		return tok, nil
+	}
+	if opened, oerr := hdi.RefreshTokenOf(i.app.Svc, rt); oerr == nil {
+		return secret.Parse(opened)
+	}
+	return tok, err
 }
