@@ -41,6 +41,8 @@ type App struct {
 	Svc      *auth.Service
 	Audit    *audit.Log
 	Registry *prometheus.Registry
+
+	probe writeProbe // /readyz's cached write probe (ready.go)
 }
 
 // Options tune Build for tests and benchmarks. Now is the clock of every

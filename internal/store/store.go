@@ -36,6 +36,10 @@ type Store interface {
 	Browsers
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
+	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it
+	// so that a full, failing or read-only disk turns the service not
+	// ready while reads still work. It fails with ErrUnavailable then.
+	ProbeWrite(ctx context.Context) error
 	// Close releases the connections.
 	Close() error
 }
