@@ -72,6 +72,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		return nil, err
 	}
 	ring := keys.NewRing(st, secret.Derive(master, "signing key sealing v1"), opt.Now)
+	ring.SetReload(cfg.KeyReload)
 	if err := ring.Ensure(ctx); err != nil {
 		st.Close()
 		return nil, err

@@ -22,6 +22,9 @@ var (
 	// ErrUnavailable means the database could not be reached or did not
 	// answer in time; the request may be retried.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrKeyTooYoung means RotateKeys found a next key created after the
+	// publishedBy it was given, and promoted nothing.
+	ErrKeyTooYoung = errors.New("store: next key published too recently")
 )
 
 // Store is the whole storage surface of renova. It is cut around the
@@ -123,8 +126,12 @@ type Keys interface {
 	// ListKeys lists every key, oldest first.
 	ListKeys(ctx context.Context) ([]*Key, error)
 	// RotateKeys retires the current key of alg, promotes next to current and
-	// stores fresh as the new next key, in one transaction.
-	RotateKeys(ctx context.Context, alg string, fresh *Key, now time.Time) error
+	// stores fresh as the new next key, in one transaction. When
+	// publishedBy is not zero, a next key created after it is not promoted
+	// (ErrKeyTooYoung, nothing changed): verifiers may not have it yet. The
+	// check is inside the transaction, so two rotations at once cannot
+	// promote the fresh key the first one created.
+	RotateKeys(ctx context.Context, alg string, fresh *Key, now, publishedBy time.Time) error
 }
 
 // Audit stores audit events.

@@ -193,7 +193,7 @@ func TestRotateKeysAcrossReplicas(t *testing.T) {
 	for i := range n {
 		db := []*DB{a, b}[i%2]
 		wg.Go(func() {
-			if err := db.RotateKeys(ctx, "ES256", key(fmt.Sprint("f", i), store.KeyNext), t0.Add(time.Minute)); err != nil {
+			if err := db.RotateKeys(ctx, "ES256", key(fmt.Sprint("f", i), store.KeyNext), t0.Add(time.Minute), time.Time{}); err != nil {
 				t.Errorf("RotateKeys #%d = %v", i, err)
 			}
 		})
