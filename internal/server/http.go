@@ -126,6 +126,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)}
 	go a.reloadKeys(ctx)
+	go a.rotateKeys(ctx) // rotation.go
 	if a.Cfg.DebugAddr != "" {
 		go a.serveDebug(ctx)
 	}
