@@ -160,8 +160,13 @@ func TestAdminCommands(t *testing.T) {
 	if out, _, code := run(t, db, "user", "disable", "bob", "--tenant", "acme"); code != 0 || !strings.Contains(out, "disabled bob") {
 		t.Errorf("user disable = %d %s", code, out)
 	}
-	if out, _, code := run(t, db, "keys", "rotate", "ES256"); code != 0 || !strings.Contains(out, "ES256: current key is now") {
-		t.Errorf("keys rotate = %d %s", code, out)
+	// The next key was made by this test's first start: too young for
+	// verifiers holding a cached JWKS, so rotate refuses without --force.
+	if _, errs, code := run(t, db, "keys", "rotate", "ES256"); code == 0 || !strings.Contains(errs, "wait ") || !strings.Contains(errs, "--force") {
+		t.Errorf("keys rotate of a young next key = %d %s; want refused, naming the wait and --force", code, errs)
+	}
+	if out, _, code := run(t, db, "keys", "rotate", "ES256", "--force"); code != 0 || !strings.Contains(out, "ES256: current key is now") {
+		t.Errorf("keys rotate --force = %d %s", code, out)
 	}
 	if out, _, _ := run(t, db, "keys", "list"); strings.Count(out, "retired") != 1 {
 		t.Errorf("keys list after one rotation:\n%s", out)

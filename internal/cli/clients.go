@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -160,7 +161,10 @@ func printClients(cmd *cobra.Command, cs []*store.Client) error {
 // promotes the key already published as next, so tokens it signs verify
 // against JWKS documents that verifiers cached before the rotation; the
 // retired key stays published for keys.RetiredGrace. Running servers
-// follow within --key-reload.
+// follow within --key-reload. rotate refuses a next key published less than
+// the JWKS cache lifetime plus --key-reload ago, naming the wait, unless
+// --force (a compromised key: verifiers with a cached JWKS then refuse new
+// tokens until they fetch it again).
 func keysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "manage signing keys"}
 	list := &cobra.Command{Use: "list", Short: "list signing keys", Args: cobra.NoArgs,
@@ -190,8 +194,16 @@ func keysCmd() *cobra.Command {
 			if len(args) == 1 {
 				algs = args
 			}
+			force, _ := cmd.Flags().GetBool("force")
+			rotate := app.Ring.Rotate
+			if force {
+				rotate = app.Ring.ForceRotate
+			}
 			for _, alg := range algs {
-				if err := app.Ring.Rotate(cmd.Context(), alg); err != nil {
+				if err := rotate(cmd.Context(), alg); err != nil {
+					if errors.Is(err, store.ErrKeyTooYoung) {
+						return fmt.Errorf("%w (--force)", err)
+					}
 					return err
 				}
 				cur, _ := app.Ring.Current(alg) // Rotate reloaded the ring
@@ -199,6 +211,7 @@ func keysCmd() *cobra.Command {
 			}
 			return nil
 		})}
+	rotate.Flags().Bool("force", false, "promote the next key even if verifiers may not have fetched it yet")
 	cmd.AddCommand(list, rotate)
 	return cmd
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // keyJSON is the --json shape of a signing key.
@@ -40,11 +42,17 @@ func TestKeysRotate(t *testing.T) {
 		}
 	}
 
+	// Keys made by the first start are too young: a verifier may hold a
+	// JWKS fetched before they were published.
+	failRun(t, db, "wait 1m30s, or force the rotation (--force)", "keys", "rotate", "ES256")
+	age(t, db, 91*time.Second)
 	out := mustRun(t, db, "keys", "rotate", "ES256")
 	if want := "ES256: current key is now " + next["ES256"]; strings.TrimSpace(out) != want {
 		t.Errorf("keys rotate ES256 printed %q, want %q (the former next key)", out, want)
 	}
-	out = mustRun(t, db, "keys", "rotate")
+	// The fresh ES256 next key is a second old: refused, as a whole.
+	failRun(t, db, "ES256: the next key was published", "keys", "rotate")
+	out = mustRun(t, db, "keys", "rotate", "--force")
 	lines := regexp.MustCompile(`(?m)^(\w+): current key is now (\S+)$`).FindAllStringSubmatch(out, -1)
 	if len(lines) != 3 || lines[1][1] != "RS256" || lines[1][2] != next["RS256"] || lines[2][2] != next["EdDSA"] {
 		t.Errorf("keys rotate printed:\n%s\nwant ES256, RS256 and EdDSA, the last two now on %s and %s", out, next["RS256"], next["EdDSA"])
@@ -73,7 +81,7 @@ func TestKeysRotateReachesServer(t *testing.T) {
 	db := newDB(t)
 	app := openApp(t, db, nil)
 	before, _ := app.Ring.Current("ES256")
-	out := mustRun(t, db, "keys", "rotate", "ES256")
+	out := mustRun(t, db, "keys", "rotate", "ES256", "--force")
 	if err := app.Ring.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -83,5 +91,19 @@ func TestKeysRotateReachesServer(t *testing.T) {
 	}
 	if _, _, ok := app.Ring.Public(before.Kid); !ok {
 		t.Errorf("the retired key %s is no longer published", before.Kid)
+	}
+}
+
+// age moves every key's creation d into the past, as if the CLI ran that
+// much later.
+func age(t *testing.T, db string, d time.Duration) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("UPDATE signing_keys SET created_at = created_at - ?", d.Microseconds()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	TLSCert      string        `json:"tls_cert"`
 	TLSKey       string        `json:"tls_key"`
 	KeyReload    time.Duration `json:"key_reload"`
+	KeyRotation  time.Duration `json:"key_rotation"`
 	LoginSlots   int           `json:"login_slots"`
 	DebugAddr    string        `json:"debug_addr"`
 	// Failed-login throttle (PRODUCT.md §6): at most LoginAccountLimit
@@ -106,6 +107,7 @@ var settings = []setting{
 	{"tls-cert", "RENOVA_TLS_CERT", "TLS certificate file (serve HTTPS in process)", "", str(func(c *Config) *string { return &c.TLSCert })},
 	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
+	{"key-rotation", "RENOVA_KEY_ROTATION", "how long a signing key signs before it is rotated automatically (0 = only by hand)", "2160h", dur(func(c *Config) *time.Duration { return &c.KeyRotation })},
 	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
 	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},

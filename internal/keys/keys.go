@@ -37,6 +37,13 @@ var Algs = []string{ES256, RS256, EdDSA}
 // access token it signed can live.
 const RetiredGrace = 48 * time.Hour
 
+// JWKSMaxAge is how long a verifier may cache the JWKS: the max-age of
+// the Cache-Control header on /oauth2/jwks. A next key must have been
+// published at least this long (plus the replicas' key reload interval)
+// before it signs, or a verifier holding the previous document would
+// refuse the tokens it signs.
+const JWKSMaxAge = 60 * time.Second
+
 // Signer is a current private key.
 type Signer struct {
 	Kid string
@@ -53,6 +60,9 @@ type Ring struct {
 	st   store.Keys
 	seal []byte // AES-256 key sealing private keys at rest
 	now  func() time.Time
+	// reload is how often replicas re-read the keys (--key-reload): a key
+	// stored now is in every replica's JWKS only that much later.
+	reload time.Duration
 
 	mu      sync.RWMutex
 	current map[string]*Signer          // by alg
@@ -65,6 +75,37 @@ type Ring struct {
 func NewRing(st store.Keys, seal []byte, now func() time.Time) *Ring {
 	return &Ring{st: st, seal: seal, now: now}
 }
+
+// SetReload tells the ring how often replicas re-read the keys
+// (--key-reload); 0 when they do not.
+func (r *Ring) SetReload(d time.Duration) { r.reload = max(d, 0) }
+
+// MinNextAge is how long a next key must have been stored before Rotate
+// promotes it: every replica publishes it within the reload interval, and
+// every verifier's cached JWKS holds it JWKSMaxAge after that.
+func (r *Ring) MinNextAge() time.Duration { return JWKSMaxAge + r.reload }
+
+// TooYoungError is Rotate's refusal to promote a next key that verifiers
+// may not have fetched yet.
+type TooYoungError struct {
+	Alg    string
+	Age    time.Duration // how long the next key has been stored
+	MinAge time.Duration // Ring.MinNextAge
+}
+
+// Wait is how long until the next key may be promoted.
+func (e *TooYoungError) Wait() time.Duration {
+	return max(e.MinAge-e.Age, time.Second).Round(time.Second)
+}
+
+func (e *TooYoungError) Error() string {
+	return fmt.Sprintf("%s: the next key was published %s ago and verifiers may not have it yet "+
+		"(JWKS cache %s + key reload %s): wait %s, or force the rotation",
+		e.Alg, e.Age.Round(time.Second), JWKSMaxAge, e.MinAge-JWKSMaxAge, e.Wait())
+}
+
+// Unwrap makes the refusal store.ErrKeyTooYoung.
+func (e *TooYoungError) Unwrap() error { return store.ErrKeyTooYoung }
 
 // Ensure creates a current and a next key for every algorithm that lacks
 // one; it runs on start.
@@ -170,17 +211,60 @@ func (r *Ring) JWKS() []byte {
 	return r.jwks
 }
 
-// Rotate retires the current key of alg, promotes the next key (already
-// published) and publishes a fresh next key.
+// Rotate retires the current key of alg, promotes the next key and
+// publishes a fresh next key. It refuses with a *TooYoungError, changing
+// nothing, when the next key was stored less than MinNextAge ago: two
+// rotations in a row would otherwise sign with a key created a second ago,
+// which verifiers holding a cached JWKS refuse.
 func (r *Ring) Rotate(ctx context.Context, alg string) error {
+	now := r.now()
+	err := r.rotate(ctx, alg, now, now.Add(-r.MinNextAge()))
+	if !errors.Is(err, store.ErrKeyTooYoung) {
+		return err
+	}
+	tooYoung := &TooYoungError{Alg: alg, MinAge: r.MinNextAge()}
+	if next, lerr := r.next(ctx, alg); lerr == nil {
+		tooYoung.Age = now.Sub(next.CreatedAt)
+	}
+	return tooYoung
+}
+
+// ForceRotate is Rotate without the age check, for a compromised key:
+// verifiers that cached the JWKS within MinNextAge refuse the new tokens
+// until they fetch it again.
+func (r *Ring) ForceRotate(ctx context.Context, alg string) error {
+	return r.rotate(ctx, alg, r.now(), time.Time{})
+}
+
+// rotate promotes alg's next key if it was stored by publishedBy (zero:
+// whenever) and reloads the ring.
+func (r *Ring) rotate(ctx context.Context, alg string, now, publishedBy time.Time) error {
 	fresh, err := r.generate(alg, store.KeyNext)
 	if err != nil {
 		return err
 	}
-	if err := r.st.RotateKeys(ctx, alg, fresh, r.now()); err != nil {
+	fresh.CreatedAt = now
+	if err := r.st.RotateKeys(ctx, alg, fresh, now, publishedBy); err != nil {
+		if errors.Is(err, store.ErrKeyTooYoung) {
+			return err
+		}
 		return fmt.Errorf("rotate %s keys: %w", alg, err)
 	}
 	return r.Load(ctx)
+}
+
+// next returns alg's stored next key.
+func (r *Ring) next(ctx context.Context, alg string) (*store.Key, error) {
+	all, err := r.st.ListKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range all {
+		if k.Alg == alg && k.State == store.KeyNext {
+			return k, nil
+		}
+	}
+	return nil, store.ErrNotFound
 }
 
 // private opens k's sealed PKCS#8 private key. Load opens every published

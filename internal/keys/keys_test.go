@@ -93,7 +93,7 @@ func TestRotatePromotesPublishedNext(t *testing.T) {
 	if !strings.Contains(string(ring.JWKS()), next) {
 		t.Fatal("next key not published before rotation")
 	}
-	if err := ring.Rotate(ctx, keys.ES256); err != nil {
+	if err := ring.ForceRotate(ctx, keys.ES256); err != nil {
 		t.Fatal(err)
 	}
 	cur, _ := ring.Current(keys.ES256)

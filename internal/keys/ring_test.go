@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -94,7 +95,7 @@ func TestRetiredKeyLeavesJWKS(t *testing.T) {
 	c := apptest.NewClock()
 	ring, st := ensured(t, c.Now)
 	old, _ := ring.Current(keys.EdDSA)
-	if err := ring.Rotate(context.Background(), keys.EdDSA); err != nil {
+	if err := ring.ForceRotate(context.Background(), keys.EdDSA); err != nil {
 		t.Fatal(err)
 	}
 	c.Advance(keys.RetiredGrace)
@@ -183,7 +184,7 @@ func TestReplicaFollowsRotation(t *testing.T) {
 	if err := b.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Rotate(context.Background(), keys.RS256); err != nil {
+	if err := a.ForceRotate(context.Background(), keys.RS256); err != nil {
 		t.Fatal(err)
 	}
 	stale, _ := b.Current(keys.RS256)
@@ -277,10 +278,58 @@ func TestConcurrentReadsDuringReload(t *testing.T) {
 		}()
 	}
 	for range 3 {
-		if err := ring.Rotate(context.Background(), keys.ES256); err != nil {
+		if err := ring.ForceRotate(context.Background(), keys.ES256); err != nil {
 			t.Error(err)
 		}
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// TestRotateRefusesYoungNext: two rotations in a row would make a key
+// current in the second it was created, before any verifier holding a
+// cached JWKS has it (issue 14, acceptance 4). The second is refused,
+// naming the wait, and changes nothing; after JWKS cache + key reload it
+// goes through; ForceRotate goes through at once.
+func TestRotateRefusesYoungNext(t *testing.T) {
+	c := apptest.NewClock()
+	ring, st := ensured(t, c.Now)
+	ring.SetReload(30 * time.Second)
+	if got, want := ring.MinNextAge(), keys.JWKSMaxAge+30*time.Second; got != want {
+		t.Fatalf("MinNextAge = %v, want %v", got, want)
+	}
+	ctx := context.Background()
+	// Ensure made the next key just now: too young already.
+	if err := ring.Rotate(ctx, keys.ES256); !errors.Is(err, store.ErrKeyTooYoung) {
+		t.Fatalf("Rotate right after Ensure = %v, want ErrKeyTooYoung", err)
+	}
+	c.Advance(ring.MinNextAge())
+	if err := ring.Rotate(ctx, keys.ES256); err != nil {
+		t.Fatalf("Rotate once the next key is %v old = %v", ring.MinNextAge(), err)
+	}
+	before := byState(t, st, keys.ES256)
+	c.Advance(10 * time.Second)
+	err := ring.Rotate(ctx, keys.ES256)
+	var young *keys.TooYoungError
+	if !errors.As(err, &young) || young.Wait() != 80*time.Second || young.Age != 10*time.Second ||
+		!strings.Contains(err.Error(), "wait 1m20s") || !strings.Contains(err.Error(), "published 10s ago") {
+		t.Fatalf("second Rotate in a row = %v, want a refusal to wait 1m20s", err)
+	}
+	if after := byState(t, st, keys.ES256); after["current"][0].ID != before["current"][0].ID || after["next"][0].ID != before["next"][0].ID || len(after["retired"]) != 1 {
+		t.Errorf("a refused rotation changed the keys: %v → %v", before, after)
+	}
+	c.Advance(young.Wait() - time.Second)
+	if err := ring.Rotate(ctx, keys.ES256); !errors.Is(err, store.ErrKeyTooYoung) {
+		t.Errorf("Rotate a second before the wait ends = %v, want ErrKeyTooYoung", err)
+	}
+	c.Advance(time.Second)
+	if err := ring.Rotate(ctx, keys.ES256); err != nil {
+		t.Fatalf("Rotate after the wait = %v", err)
+	}
+	if err := ring.ForceRotate(ctx, keys.ES256); err != nil {
+		t.Fatalf("ForceRotate of a key made this second = %v", err)
+	}
+	if got := byState(t, st, keys.ES256); len(got["retired"]) != 3 || len(got["current"]) != 1 || len(got["next"]) != 1 {
+		t.Errorf("after three rotations: %d retired, %d current, %d next", len(got["retired"]), len(got["current"]), len(got["next"]))
+	}
 }

@@ -44,6 +44,8 @@ type App struct {
 	// edge holds the HTTP request metrics, registered once per App so
 	// that Handler may be built more than once.
 	edge *httpMetrics
+	// probe is /readyz's cached write probe (ready.go).
+	probe writeProbe
 }
 
 // Options tune Build for tests and benchmarks. Now is the clock of every
@@ -73,6 +75,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		return nil, err
 	}
 	ring := keys.NewRing(st, secret.Derive(master, "signing key sealing v1"), opt.Now)
+	ring.SetReload(cfg.KeyReload)
 	if err := ring.Ensure(ctx); err != nil {
 		st.Close()
 		return nil, err

@@ -104,20 +104,6 @@ func collect(surfaces []named) ([]route, error) {
 	return out, nil
 }
 
-// ready answers 200 only while the database answers within a second, a
-// bound below common probe timeouts, so a probe sees a 503 rather than
-// giving up on a hung request.
-func (a *App) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
-	if err := a.Store.Ping(ctx); err != nil {
-		a.Logger.Warn("not ready", "err", err)
-		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database"})
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-}
-
 // recoverer turns a panic into a logged 500 without a stack trace on the
 // wire. http.ErrAbortHandler is re-raised: it asks net/http to cut the
 // connection, which is the only honest end for a half-written answer.
@@ -157,6 +143,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)}
 	go a.reloadKeys(ctx)
+	go a.rotateKeys(ctx) // rotation.go
 	if a.Cfg.DebugAddr != "" {
 		go a.serveDebug(ctx)
 	}

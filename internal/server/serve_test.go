@@ -194,7 +194,7 @@ func TestServeFollowsRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	if err := admin.Ring.Rotate(context.Background(), "ES256"); err != nil {
+	if err := admin.Ring.ForceRotate(context.Background(), "ES256"); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := admin.Ring.Current("ES256")

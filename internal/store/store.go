@@ -22,6 +22,9 @@ var (
 	// ErrUnavailable means the database could not be reached or did not
 	// answer in time; the request may be retried.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrKeyTooYoung means RotateKeys found a next key created after the
+	// publishedBy it was given, and promoted nothing.
+	ErrKeyTooYoung = errors.New("store: next key published too recently")
 )
 
 // Store is the whole storage surface of renova. It is cut around the
@@ -36,6 +39,10 @@ type Store interface {
 	Browsers
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
+	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it
+	// so that a full, failing or read-only disk turns the service not
+	// ready while reads still work. It fails with ErrUnavailable then.
+	ProbeWrite(ctx context.Context) error
 	// Close releases the connections.
 	Close() error
 }
@@ -119,8 +126,12 @@ type Keys interface {
 	// ListKeys lists every key, oldest first.
 	ListKeys(ctx context.Context) ([]*Key, error)
 	// RotateKeys retires the current key of alg, promotes next to current and
-	// stores fresh as the new next key, in one transaction.
-	RotateKeys(ctx context.Context, alg string, fresh *Key, now time.Time) error
+	// stores fresh as the new next key, in one transaction. When
+	// publishedBy is not zero, a next key created after it is not promoted
+	// (ErrKeyTooYoung, nothing changed): verifiers may not have it yet. The
+	// check is inside the transaction, so two rotations at once cannot
+	// promote the fresh key the first one created.
+	RotateKeys(ctx context.Context, alg string, fresh *Key, now, publishedBy time.Time) error
 }
 
 // Audit stores audit events.

@@ -2,6 +2,8 @@ package standard
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
@@ -64,11 +66,12 @@ func (s *Surface) introspect(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// jwks serves the public keys; caches may keep it briefly, since a key is
-// published well before it signs.
+// jwks serves the public keys; caches may keep it for keys.JWKSMaxAge,
+// since keys.Ring.Rotate promotes only a key published longer ago than
+// that (plus the replicas' key reload interval).
 func (s *Surface) jwks(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(keys.JWKSMaxAge/time.Second)))
 	w.Write(s.ring.JWKS())
 }
 

@@ -95,7 +95,7 @@ func TestKeyRotationKeepsTokensVerifiable(t *testing.T) {
 	env := apptest.Start(t, apptest.Options{})
 	before := login(t, env).AccessToken
 	published := fetchJWKS(t, env) // what a verifier cached before the rotation
-	if err := env.App.Ring.Rotate(context.Background(), "ES256"); err != nil {
+	if err := env.App.Ring.ForceRotate(context.Background(), "ES256"); err != nil {
 		t.Fatal(err)
 	}
 	after := login(t, env).AccessToken

@@ -193,7 +193,7 @@ func TestRotateKeysAcrossReplicas(t *testing.T) {
 	for i := range n {
 		db := []*DB{a, b}[i%2]
 		wg.Go(func() {
-			if err := db.RotateKeys(ctx, "ES256", key(fmt.Sprint("f", i), store.KeyNext), t0.Add(time.Minute)); err != nil {
+			if err := db.RotateKeys(ctx, "ES256", key(fmt.Sprint("f", i), store.KeyNext), t0.Add(time.Minute), time.Time{}); err != nil {
 				t.Errorf("RotateKeys #%d = %v", i, err)
 			}
 		})
@@ -324,5 +324,42 @@ func TestMigrateKeepsData(t *testing.T) {
 	at := t0.Add(time.Minute)
 	if _, err := db.Rotate(ctx, store.RotateParams{Hash: []byte{1, 2}, ClientID: "cli", Now: at, IdleUntil: at.Add(time.Hour), NextHash: []byte{3, 4}}); err != nil {
 		t.Errorf("Rotate of a session from before the migration = %v", err)
+	}
+}
+
+// TestResourceFaultsAreUnavailable raises, from a real server, the errors
+// a full or read-only database answers with: each is ErrUnavailable (the
+// 503 to retry) wrapping the server's error, and a constraint error is
+// still no sentinel.
+func TestResourceFaultsAreUnavailable(t *testing.T) {
+	db, _ := openFresh(t, Options{})
+	defer db.Close()
+	ctx := context.Background()
+	raise := func(code string) error {
+		_, err := db.pool.Exec(ctx, fmt.Sprintf(`DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = '%s'; END $$`, code))
+		return err
+	}
+	for _, code := range []string{"53100", "53200", "53300", "53400", "53000", "25006", "57P01", "57P03", "58030", "08006"} {
+		err := raise(code)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != code {
+			t.Fatalf("raise %s = %v", code, err)
+		}
+		if got := translate(err); !errors.Is(got, store.ErrUnavailable) || !errors.Is(got, err) {
+			t.Errorf("translate(SQLSTATE %s) = %v, want ErrUnavailable wrapping the cause", code, got)
+		}
+	}
+	if got := translate(raise("23503")); errors.Is(got, store.ErrUnavailable) || errors.Is(got, store.ErrConflict) {
+		t.Errorf("translate(foreign key violation) = %v, want no sentinel", got)
+	}
+	// A real read-only transaction, as on a standby after failover.
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, "CREATE TEMP TABLE x(a int)")
+	if got := translate(err); !errors.Is(got, store.ErrUnavailable) {
+		t.Errorf("write in a read-only transaction: translate(%v) = %v, want ErrUnavailable", err, got)
 	}
 }

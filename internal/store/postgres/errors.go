@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,7 +34,16 @@ var unavailableCodes = map[string]bool{
 	"40001":           true, // serialization_failure
 	"40P01":           true, // deadlock_detected
 	"25006":           true, // read_only_sql_transaction: a standby after failover
+	"58030":           true, // io_error: the server's disk failed under it
 }
+
+// unavailableClasses are SQLSTATE classes (the first two characters) whose
+// every code is "not now": 08 connection exception, and 53 insufficient
+// resources (53100 disk_full, 53200 out_of_memory, 53300
+// too_many_connections, 53400 configuration_limit_exceeded). A full disk
+// answers 503 with Retry-After, never 500, and nothing is lost: the
+// statement that hit it rolled back.
+var unavailableClasses = map[string]bool{"08": true, "53": true}
 
 // translate maps driver errors onto the store's sentinel errors: no rows is
 // store.ErrNotFound, a unique violation wraps store.ErrConflict, and anything
@@ -56,7 +64,7 @@ func translate(err error) error {
 		switch {
 		case pgErr.Code == codeUniqueViolation:
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
-		case unavailableCodes[pgErr.Code], strings.HasPrefix(pgErr.Code, "08"):
+		case unavailableCodes[pgErr.Code], len(pgErr.Code) == 5 && unavailableClasses[pgErr.Code[:2]]:
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}
 		if !isConnectError(err) {

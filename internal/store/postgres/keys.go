@@ -15,7 +15,7 @@ import (
 // replicas rotating at once: the second waits, then sees the first's result
 // in its fresh READ COMMITTED snapshots and rotates once more, instead of
 // promoting a key twice. The three steps go in one batch: one round trip.
-func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now time.Time) error {
+func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now, publishedBy time.Time) error {
 	return translate(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('renova.signing_keys.' || $1, 0))", alg); err != nil {
 			return err
@@ -26,6 +26,12 @@ func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now 
 		}
 		if !next {
 			return store.ErrNotFound
+		}
+		if err := tx.QueryRow(ctx, sqlstore.HasOldNextKey, alg, store.KeyNext, codec{}.TimeArg(sqlstore.PublishedBy(publishedBy))).Scan(&next); err != nil {
+			return err
+		}
+		if !next {
+			return store.ErrKeyTooYoung
 		}
 		at := codec{}.TimeArg(now)
 		b := &pgx.Batch{}

@@ -5,8 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/renova-auth/renova/internal/store"
 )
@@ -128,5 +133,73 @@ func TestCanceledContext(t *testing.T) {
 	must(t, err)
 	if st.Token.Used() {
 		t.Error("a canceled Rotate claimed the token")
+	}
+}
+
+// TestStorageFaultsAreUnavailable provokes the storage faults a running
+// server meets on real files (a full database, a read-only one, a file
+// that cannot be opened, one moved away under the server) and checks that
+// each is ErrUnavailable, the 503 to retry, with the driver's error kept.
+func TestStorageFaultsAreUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.db")
+	raw := rawDB(t, path)
+	for _, q := range []string{"PRAGMA journal_mode=WAL", "CREATE TABLE t(b BLOB)", "INSERT INTO t VALUES (x'00')"} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// max_page_count is a per-connection ceiling: the file reports full at
+	// it exactly as a full disk does (SQLITE_FULL, 13).
+	conn, err := raw.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "PRAGMA max_page_count = 3"); err != nil {
+		t.Fatal(err)
+	}
+	_, full := conn.ExecContext(t.Context(), "INSERT INTO t VALUES (zeroblob(100000))")
+
+	ro, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	readonly := realError(t, ro, "INSERT INTO t VALUES (x'01')")
+
+	missing, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "gone", "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer missing.Close()
+	cantopen := realError(t, missing, "CREATE TABLE t(a)")
+
+	moved := filepath.Join(dir, "m.db")
+	mdb := rawDB(t, moved)
+	if _, err := mdb.Exec("CREATE TABLE t(a)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(moved, moved+".old"); err != nil {
+		t.Fatal(err)
+	}
+	dbmoved := realError(t, mdb, "INSERT INTO t VALUES (1)") // SQLITE_READONLY_DBMOVED, 1032
+
+	for name, want := range map[string]struct {
+		err  error
+		code int
+	}{
+		"full": {full, sqlite3.SQLITE_FULL}, "readonly": {readonly, sqlite3.SQLITE_READONLY},
+		"cantopen": {cantopen, sqlite3.SQLITE_CANTOPEN}, "dbmoved": {dbmoved, sqlite3.SQLITE_READONLY_DBMOVED},
+	} {
+		var se *sqlite.Error
+		if !errors.As(want.err, &se) || se.Code() != want.code {
+			t.Errorf("%s: provoked %v, want SQLite code %d", name, want.err, want.code)
+			continue
+		}
+		got := translate(want.err)
+		if !errors.Is(got, store.ErrUnavailable) || !errors.Is(got, want.err) {
+			t.Errorf("translate(%s: %v) = %v, want ErrUnavailable wrapping the cause", name, want.err, got)
+		}
 	}
 }

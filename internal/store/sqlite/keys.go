@@ -10,7 +10,7 @@ import (
 
 // RotateKeys retires current, promotes next and adds fresh as next, in one
 // IMMEDIATE transaction: the single writer serialises rotations.
-func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now time.Time) error {
+func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now, publishedBy time.Time) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)
@@ -22,6 +22,12 @@ func (db *DB) RotateKeys(ctx context.Context, alg string, fresh *store.Key, now 
 	}
 	if !next {
 		return store.ErrNotFound
+	}
+	if err := tx.QueryRowContext(ctx, sqlstore.HasOldNextKey, alg, store.KeyNext, codec{}.TimeArg(sqlstore.PublishedBy(publishedBy))).Scan(codec{}.Bool(&next)); err != nil {
+		return translate(err)
+	}
+	if !next {
+		return store.ErrKeyTooYoung
 	}
 	at := codec{}.TimeArg(now)
 	steps := []struct {

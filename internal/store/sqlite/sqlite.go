@@ -15,9 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
-
 	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/store/sqlstore"
 )
@@ -190,31 +187,4 @@ func (db *DB) apply(ctx context.Context, name string) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// translate maps driver errors onto the store's sentinel errors.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	// The request's deadline passed while waiting for the writer or the
-	// lock: the database is slow, not wrong.
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", store.ErrConflict, err)
-		// Another process holds the lock beyond busy_timeout: not now,
-		// rather than never, so the caller may retry (HTTP 503).
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
-		}
-	}
-	return err
 }

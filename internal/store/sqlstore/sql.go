@@ -1,5 +1,7 @@
 package sqlstore
 
+import "time"
+
 // Column lists, in the order of the scan destinations and arguments below.
 // Both schemas (the backends' migrations/*.sql) name the columns
 // alike; only their types differ.
@@ -43,6 +45,9 @@ const (
 	SessionByID = "SELECT " + SessionCols + " FROM sessions WHERE id = $1"
 	// HasNextKey reports whether alg ($1) has a key in state $2.
 	HasNextKey = "SELECT EXISTS (SELECT 1 FROM signing_keys WHERE alg = $1 AND state = $2)"
+	// HasOldNextKey reports whether alg ($1) has a key in state $2 created
+	// at or before $3 (see PublishedBy).
+	HasOldNextKey = "SELECT EXISTS (SELECT 1 FROM signing_keys WHERE alg = $1 AND state = $2 AND created_at <= $3)"
 	// RetireKeys sets state $1 and retired_at $2 on the keys of alg $3 in
 	// state $4: the first step of a key rotation.
 	RetireKeys = "UPDATE signing_keys SET state = $1, retired_at = $2 WHERE alg = $3 AND state = $4"
@@ -86,3 +91,12 @@ const (
 	listAudit = "SELECT id, " + AuditCols + ` FROM audit_events
 		WHERE ($1 = '' OR session_id = $1) AND ($2 = '' OR action = $2) ORDER BY id DESC LIMIT $3`
 )
+
+// PublishedBy is RotateKeys' publishedBy as HasOldNextKey's $3: the zero
+// time (no age required) becomes a time after any key's creation.
+func PublishedBy(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t
+}

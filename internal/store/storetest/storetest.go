@@ -423,10 +423,14 @@ func testKeys(t *testing.T, s store.Store) {
 	must(t, s.CreateKey(ctx(t), mk("k1", store.KeyCurrent)))
 	must(t, s.CreateKey(ctx(t), mk("k2", store.KeyNext)))
 	// RS256 has no next key: rotating it would leave no current key.
-	if err := s.RotateKeys(ctx(t), "RS256", mk("x", store.KeyNext), t0); !errors.Is(err, store.ErrNotFound) {
+	if err := s.RotateKeys(ctx(t), "RS256", mk("x", store.KeyNext), t0, time.Time{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RotateKeys(no next key) = %v, want ErrNotFound", err)
 	}
-	must(t, s.RotateKeys(ctx(t), "ES256", mk("k3", store.KeyNext), t0.Add(time.Hour)))
+	// k2 was created at t0: not promoted when it must predate t0.
+	if err := s.RotateKeys(ctx(t), "ES256", mk("x", store.KeyNext), t0.Add(time.Hour), t0.Add(-time.Microsecond)); !errors.Is(err, store.ErrKeyTooYoung) {
+		t.Errorf("RotateKeys(next key too young) = %v, want ErrKeyTooYoung", err)
+	}
+	must(t, s.RotateKeys(ctx(t), "ES256", mk("k3", store.KeyNext), t0.Add(time.Hour), t0))
 	keys, err := s.ListKeys(ctx(t))
 	must(t, err)
 	state := map[string]string{}
