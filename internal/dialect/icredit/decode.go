@@ -59,10 +59,10 @@ func isJSON(ct string) bool {
 }
 
 // unmarshal decodes body, one JSON object, into v strictly: unknown fields
-// are allowed, a field of the wrong type is refused naming the field
-// (PRODUCT.md §6). An empty body is an error unless optional.
+// are allowed, a field of the wrong type or given twice is refused naming
+// the field (PRODUCT.md §6; issue 14: one rule on every surface). An empty body is an error unless optional.
 func unmarshal(body []byte, v any, optional bool) error {
-	return httpx.DecodeJSON(body, v, httpx.JSONOptions{AllowEmpty: optional})
+	return httpx.DecodeJSON(body, v, httpx.JSONOptions{AllowEmpty: optional, RefuseDuplicates: true})
 }
 
 // parseLogin decodes a login body; exactly one identifier is needed (both
