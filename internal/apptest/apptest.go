@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/renova-auth/renova/internal/config"
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/server"
@@ -72,7 +74,7 @@ type Options struct {
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
-var FastPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
+var FastPassword = password.Params{Memory: 64, Time: 1, Threads: 1, LegacyCost: bcrypt.MinCost}
 
 // Start builds and bootstraps a renova and serves it on a loopback port
 // until the test ends.

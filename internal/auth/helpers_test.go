@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/renova-auth/renova/internal/audit"
 	"github.com/renova-auth/renova/internal/auth"
@@ -90,7 +91,7 @@ func (f *fixture) with(cfg auth.Config) *fixture {
 }
 
 // fastPassword keeps the hashing code path but not its cost.
-var fastPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
+var fastPassword = password.Params{Memory: 64, Time: 1, Threads: 1, LegacyCost: bcrypt.MinCost}
 
 // newFixture builds a Service on real SQLite. cfg.Now is replaced by the
 // fixture's clock; the other fields are passed through.

@@ -74,8 +74,9 @@ func (s *Service) throttled(acct, ip string) error {
 }
 
 // checkPassword returns the user when the credentials are right. Unknown
-// user, wrong password and disabled user cost the same hash and give the
-// same error.
+// user, wrong password (argon2id or imported bcrypt) and disabled user cost
+// the same work and give the same error: a disabled user's password is not
+// checked at all, so its right password cannot be told from a wrong one.
 func (s *Service) checkPassword(ctx context.Context, req LoginRequest) (*store.User, error) {
 	tenantID := req.TenantID
 	if tenantID == "" {
@@ -87,7 +88,9 @@ func (s *Service) checkPassword(ctx context.Context, req LoginRequest) (*store.U
 	hash := ""
 	switch {
 	case err == nil:
-		hash = u.PasswordHash
+		if !u.Disabled {
+			hash = u.PasswordHash
+		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, storeErr("load user", err)
 	}
