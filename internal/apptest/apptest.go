@@ -25,6 +25,10 @@ import (
 	"github.com/renova-auth/renova/internal/store/postgres/pgtest"
 )
 
+// noSleep stands in for the login slowdown's delay: tests move clocks,
+// they never wait.
+func noSleep(context.Context, time.Duration) error { return nil }
+
 // Clock is a settable clock; tests move it instead of sleeping.
 type Clock struct {
 	mu sync.Mutex
@@ -109,7 +113,7 @@ func Start(t testing.TB, opt Options) *Env {
 	}
 	logger := slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx := context.Background()
-	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword})
+	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword, Sleep: noSleep})
 	if err != nil {
 		t.Fatal(err)
 	}

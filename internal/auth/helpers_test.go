@@ -76,6 +76,30 @@ type fixture struct {
 	user   *store.User
 	ring   *keys.Ring
 	cfg    auth.Config // as passed to auth.New
+	sleeps *sleeps     // the slowdown's delays, recorded instead of slept
+}
+
+// sleeps records the delays the core asked to wait.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// Sleep records d and returns at once.
+func (s *sleeps) Sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return nil
+}
+
+// take returns the delays recorded since the last take.
+func (s *sleeps) take() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.d
+	s.d = nil
+	return d
 }
 
 // with returns a copy of f with a new Service built from cfg (keeping f's
@@ -84,6 +108,8 @@ type fixture struct {
 func (f *fixture) with(cfg auth.Config) *fixture {
 	g := *f
 	cfg.Now, cfg.Issuer, cfg.SuccessorKey = f.cfg.Now, f.cfg.Issuer, f.cfg.SuccessorKey
+	g.sleeps = &sleeps{}
+	cfg.Sleep = g.sleeps.Sleep
 	g.cfg = cfg
 	g.reg = prometheus.NewRegistry()
 	g.svc = auth.New(f.st, f.ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(g.reg), g.cfg)
@@ -102,7 +128,7 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{st: db, clock: newClock(), reg: prometheus.NewRegistry()}
+	f := &fixture{st: db, clock: newClock(), reg: prometheus.NewRegistry(), sleeps: &sleeps{}}
 	ring := keys.NewRing(db, secret.Derive([]byte("test master secret"), "sealing"), f.clock.Now)
 	if err := ring.Ensure(ctx); err != nil {
 		t.Fatal(err)
@@ -113,6 +139,9 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 		db.Close()
 	})
 	cfg.Now = f.clock.Now
+	if cfg.Sleep == nil {
+		cfg.Sleep = f.sleeps.Sleep
+	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = "https://renova.test"
 	}
