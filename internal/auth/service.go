@@ -46,6 +46,9 @@ type Config struct {
 	LoginIPLimit int
 	// LoginWindow is the throttle's fixed window (default DefaultLoginWindow).
 	LoginWindow time.Duration
+	// MinPasswordLen is the shortest password accepted, in characters
+	// (default DefaultMinPasswordLen).
+	MinPasswordLen int
 	// BrowserTTL is the absolute lifetime of a browser session, the single
 	// sign-on cookie of the hosted login page (default DefaultBrowserTTL).
 	BrowserTTL time.Duration
@@ -101,6 +104,9 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 	cfg.throttleDefaults()
 	if cfg.BrowserTTL <= 0 {
 		cfg.BrowserTTL = DefaultBrowserTTL
+	}
+	if cfg.MinPasswordLen <= 0 {
+		cfg.MinPasswordLen = DefaultMinPasswordLen
 	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
 	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,

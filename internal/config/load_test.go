@@ -20,7 +20,7 @@ func TestEverySettingFromEachSource(t *testing.T) {
 		"log-format": "json", "log-level": "debug", "store-timeout": "9s", "db-max-conns": "3",
 		"tls-cert": "c.pem", "tls-key": "k.pem", "key-reload": "1m", "login-slots": "5", "debug-addr": "127.0.0.1:6060",
 		"login-account-limit": "3", "login-ip-limit": "30", "login-window": "1m",
-		"login-slowdown-after": "7",
+		"login-slowdown-after": "7", "password-min-length": "12",
 	}
 	for _, s := range settings {
 		v, ok := values[s.flag]

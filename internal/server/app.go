@@ -92,6 +92,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
 		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep,
+		MinPasswordLen: cfg.PasswordMinLength,
 	})
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg}, nil
 }

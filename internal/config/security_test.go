@@ -34,3 +34,23 @@ func TestLoginSlowdownAfter(t *testing.T) {
 		t.Errorf("Load(--login-slowdown-after -1) = %v, want an error about login-slowdown-after", err)
 	}
 }
+
+// TestPasswordMinLength: the minimum password length defaults to 10
+// (issue 14) and a negative value stops the start naming the setting.
+func TestPasswordMinLength(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, 10}, {[]string{"--password-min-length", "14"}, 14}} {
+		c, err := load(t, tc.args, nil, "")
+		if err != nil {
+			t.Fatalf("Load(%v): %v", tc.args, err)
+		}
+		if c.PasswordMinLength != tc.want {
+			t.Errorf("Load(%v): PasswordMinLength = %d, want %d", tc.args, c.PasswordMinLength, tc.want)
+		}
+	}
+	if _, err := load(t, []string{"--password-min-length", "-1"}, nil, ""); err == nil || !strings.Contains(err.Error(), "password-min-length") {
+		t.Errorf("Load(--password-min-length -1) = %v, want an error about password-min-length", err)
+	}
+}
