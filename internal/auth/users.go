@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/store"
 )
 
@@ -25,7 +26,8 @@ func (s *Service) MinPasswordLen() int { return s.cfg.MinPasswordLen }
 // CheckPasswordPolicy returns a client-safe error when pw is too weak for
 // the user of the given login name and e-mail: shorter than MinPasswordLen
 // characters (runes, not bytes), longer than 1024 bytes, or the login name
-// or e-mail in any case, the first guess of anyone who knows the account.
+// or e-mail in any case, the first guess of anyone who knows the account,
+// or one of the 10,000 most common passwords (in any case).
 func (s *Service) CheckPasswordPolicy(pw, login, email string) error {
 	switch {
 	case utf8.RuneCountInString(pw) < s.cfg.MinPasswordLen:
@@ -34,6 +36,8 @@ func (s *Service) CheckPasswordPolicy(pw, login, email string) error {
 		return errorf(InvalidRequest, "password is too long")
 	case strings.EqualFold(pw, strings.TrimSpace(login)) || (email != "" && strings.EqualFold(pw, email)):
 		return errorf(InvalidRequest, "password must not be the login name or e-mail")
+	case password.Common(pw):
+		return errorf(InvalidRequest, "password is one of the most common passwords; choose another")
 	}
 	return nil
 }

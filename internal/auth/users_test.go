@@ -11,8 +11,8 @@ import (
 )
 
 // TestCheckPasswordPolicy: at least MinPasswordLen characters (runes, not
-// bytes; default 10, issue 14), at most 1024 bytes, and never the user's
-// login name or e-mail in any case.
+// bytes; default 10, issue 14), at most 1024 bytes, never the user's
+// login name or e-mail in any case, never a common password.
 func TestCheckPasswordPolicy(t *testing.T) {
 	const login, email = "Alice.Smith", "alice.smith@example.test"
 	cases := []struct {
@@ -23,7 +23,7 @@ func TestCheckPasswordPolicy(t *testing.T) {
 	}{
 		{"empty", 0, "", false},
 		{"nine characters", 0, "123456789", false},
-		{"ten characters", 0, "1234567890", true},
+		{"ten characters", 0, "k3v9x2m7q1", true},
 		{"nine runes in more than ten bytes", 0, "çãõéíóúâê", false},
 		{"ten runes", 0, "çãõéíóúâêô", true},
 		{"1024 bytes", 0, strings.Repeat("x", 1024), true},
@@ -32,7 +32,9 @@ func TestCheckPasswordPolicy(t *testing.T) {
 		{"the login name in other case", 0, "alice.SMITH", false},
 		{"the e-mail", 0, strings.ToUpper(email), false},
 		{"the login name and more", 0, login + "!", true},
-		{"a lower minimum", 6, "123456", true},
+		{"a common password", 0, "1234567890", false},
+		{"a common password in other case", 0, "PassWord123", false},
+		{"a lower minimum", 6, "k3v9x2", true},
 		{"under a lower minimum", 6, "12345", false},
 		{"a higher minimum", 16, "123456789012345", false},
 	}
