@@ -16,12 +16,18 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/renova-auth/renova/internal/config"
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/server"
 	"github.com/renova-auth/renova/internal/store/postgres/pgtest"
 	"github.com/renova-auth/renova/internal/testclock"
 )
+
+// noSleep stands in for the login slowdown's delay: tests move clocks,
+// they never wait.
+func noSleep(context.Context, time.Duration) error { return nil }
 
 // Clock is the settable clock tests move instead of sleeping.
 type Clock = testclock.Clock
@@ -59,7 +65,7 @@ type Options struct {
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
-var FastPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
+var FastPassword = password.Params{Memory: 64, Time: 1, Threads: 1, LegacyCost: bcrypt.MinCost}
 
 // Start builds and bootstraps a renova and serves it on a loopback port
 // until the test ends.
@@ -100,7 +106,7 @@ func Start(t testing.TB, opt Options) *Env {
 		logger = slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	ctx := context.Background()
-	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword})
+	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword, Sleep: noSleep})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,22 +81,10 @@ const browserPrefix = "rn_bs_"
 // returns the session and the cookie value to set; only its hash is kept.
 func (s *Service) SignIn(ctx context.Context, a *Authorization, username, password string, m Meta) (*BrowserSession, string, error) {
 	req := LoginRequest{Client: a.Client, TenantID: a.Tenant.ID, Username: username, Password: password, Meta: m}
-	acct, ip := "acct:"+a.Tenant.ID+":"+strings.ToLower(username)+"@"+m.IP, "ip:"+m.IP
-	if err := s.throttled(acct, ip); err != nil {
-		s.metrics.Logins.WithLabelValues("throttled").Inc()
-		return nil, "", err
-	}
-	u, err := s.checkPassword(ctx, req)
+	u, err := s.authenticate(ctx, req)
 	if err != nil {
-		s.metrics.Logins.WithLabelValues("failure").Inc()
-		if AsError(err) == badCredentials {
-			s.accountLimit.Fail(acct)
-			s.ipLimit.Fail(ip)
-		}
 		return nil, "", err
 	}
-	s.accountLimit.Reset(acct)
-	s.metrics.Logins.WithLabelValues("success").Inc()
 	return s.openBrowser(ctx, a.Client.ID, u, m)
 }
 

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/renova-auth/renova/internal/audit"
 	"github.com/renova-auth/renova/internal/auth"
@@ -58,6 +60,30 @@ type fixture struct {
 	user   *store.User
 	ring   *keys.Ring
 	cfg    auth.Config // as passed to auth.New
+	sleeps *sleeps     // the slowdown's delays, recorded instead of slept
+}
+
+// sleeps records the delays the core asked to wait.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// Sleep records d and returns at once.
+func (s *sleeps) Sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return nil
+}
+
+// take returns the delays recorded since the last take.
+func (s *sleeps) take() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.d
+	s.d = nil
+	return d
 }
 
 // with returns a copy of f with a new Service built from cfg (keeping f's
@@ -66,6 +92,8 @@ type fixture struct {
 func (f *fixture) with(cfg auth.Config) *fixture {
 	g := *f
 	cfg.Now, cfg.Issuer, cfg.SuccessorKey = f.cfg.Now, f.cfg.Issuer, f.cfg.SuccessorKey
+	g.sleeps = &sleeps{}
+	cfg.Sleep = g.sleeps.Sleep
 	g.cfg = cfg
 	g.reg = prometheus.NewRegistry()
 	g.svc = auth.New(f.st, f.ring, password.New(fastPassword, 1), f.log, auth.NewMetrics(g.reg), g.cfg)
@@ -73,7 +101,7 @@ func (f *fixture) with(cfg auth.Config) *fixture {
 }
 
 // fastPassword keeps the hashing code path but not its cost.
-var fastPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
+var fastPassword = password.Params{Memory: 64, Time: 1, Threads: 1, LegacyCost: bcrypt.MinCost}
 
 // newFixture builds a Service on real SQLite. cfg.Now is replaced by the
 // fixture's clock; the other fields are passed through.
@@ -84,7 +112,7 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{st: db, clock: newClock(), reg: prometheus.NewRegistry()}
+	f := &fixture{st: db, clock: newClock(), reg: prometheus.NewRegistry(), sleeps: &sleeps{}}
 	ring := keys.NewRing(db, secret.Derive([]byte("test master secret"), "sealing"), f.clock.Now)
 	if err := ring.Ensure(ctx); err != nil {
 		t.Fatal(err)
@@ -95,6 +123,9 @@ func newFixture(t *testing.T, cfg auth.Config) *fixture {
 		db.Close()
 	})
 	cfg.Now = f.clock.Now
+	if cfg.Sleep == nil {
+		cfg.Sleep = f.sleeps.Sleep
+	}
 	if cfg.Issuer == "" {
 		cfg.Issuer = "https://renova.test"
 	}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/store"
-	"github.com/renova-auth/renova/internal/throttle"
 )
 
 // LoginRequest is a resource-owner password login.
@@ -34,22 +32,10 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Grant, *store.U
 	if err != nil {
 		return nil, nil, err
 	}
-	acct, ip := "acct:"+c.TenantID+":"+strings.ToLower(req.Username)+"@"+req.Meta.IP, "ip:"+req.Meta.IP
-	if err := s.throttled(acct, ip); err != nil {
-		s.metrics.Logins.WithLabelValues("throttled").Inc()
-		return nil, nil, err
-	}
-	u, err := s.checkPassword(ctx, req)
+	u, err := s.authenticate(ctx, req)
 	if err != nil {
-		s.metrics.Logins.WithLabelValues("failure").Inc()
-		if AsError(err) == badCredentials {
-			s.accountLimit.Fail(acct)
-			s.ipLimit.Fail(ip)
-		}
 		return nil, nil, err
 	}
-	s.accountLimit.Reset(acct)
-	s.metrics.Logins.WithLabelValues("success").Inc()
 	g, err := s.OpenSession(ctx, OpenRequest{Client: c, User: u, Scope: scope, Meta: req.Meta})
 	if err != nil {
 		return nil, nil, err
@@ -57,42 +43,17 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Grant, *store.U
 	return g, u, nil
 }
 
-// throttled refuses a login while its account name (from this IP) or its
-// IP has too many recent failures. The answer is a retryable 503 with
-// Retry-After in every dialect, and says nothing about the account.
-func (s *Service) throttled(acct, ip string) error {
-	for _, l := range []struct {
-		lim *throttle.Limiter
-		key string
-	}{{s.accountLimit, acct}, {s.ipLimit, ip}} {
-		if ok, wait := l.lim.Allow(l.key); !ok {
-			return &Error{Code: TemporarilyUnavailable, Reason: ReasonThrottled, RetryAfter: wait.Round(time.Second) + time.Second,
-				Description: "too many failed logins; retry later"}
-		}
-	}
-	return nil
-}
-
-// checkPassword returns the user when the credentials are right. Unknown
-// user, wrong password and disabled user cost the same hash and give the
-// same error.
-func (s *Service) checkPassword(ctx context.Context, req LoginRequest) (*store.User, error) {
-	tenantID := req.TenantID
-	if tenantID == "" {
-		tenantID = req.Client.TenantID
-	}
-	sctx, cancel := s.withTimeout(ctx)
-	u, err := s.st.UserByLogin(sctx, tenantID, req.Username)
-	cancel()
+// checkPassword returns u when pw is its password. Unknown user (u nil),
+// wrong password (argon2id or imported bcrypt) and disabled user cost the
+// same work and give the same error: a disabled user's password is not
+// checked at all, so its right password cannot be told from a wrong one.
+func (s *Service) checkPassword(ctx context.Context, req LoginRequest, tenantID string, u *store.User) (*store.User, error) {
 	hash := ""
-	switch {
-	case err == nil:
+	if u != nil && !u.Disabled {
 		hash = u.PasswordHash
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, storeErr("load user", err)
 	}
 	rehash, verr := s.hasher.Verify(ctx, hash, req.Password)
-	if verr != nil || u.Disabled || req.Username == "" {
+	if verr != nil || u == nil || u.Disabled || req.Username == "" {
 		if errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
 			return nil, unavailable(verr)
 		}

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +189,10 @@ func TestLoginThrottle(t *testing.T) {
 		{"last second of the window", auth.Config{}, []attempt{fail(userLogin, ip, 10)}, 15*time.Minute - time.Second, ok(ip), auth.ReasonThrottled, 2 * time.Second},
 		{"window over", auth.Config{}, []attempt{fail(userLogin, ip, 10)}, 15 * time.Minute, ok(ip), "", 0},
 		{"the name is case-insensitive", auth.Config{}, []attempt{fail("ALICE", ip, 10)}, 0, ok(ip), auth.ReasonThrottled, 15*time.Minute + time.Second},
+		{"the e-mail of a locked login name", auth.Config{}, []attempt{fail(userLogin, ip, 10)}, 0, attempt{userEmail, ip, userPass, 1, 0}, auth.ReasonThrottled, 15*time.Minute + time.Second},
+		{"the login name of a locked e-mail", auth.Config{}, []attempt{fail(strings.ToUpper(userEmail), ip, 10)}, 0, ok(ip), auth.ReasonThrottled, 15*time.Minute + time.Second},
+		{"spellings of a user add up", auth.Config{}, []attempt{fail(userLogin, ip, 5), fail(userEmail, ip, 5)}, 0, ok(ip), auth.ReasonThrottled, 15*time.Minute + time.Second},
+		{"an unknown name folds its case", auth.Config{}, []attempt{fail("Mallory@Example.test", ip, 10)}, 0, attempt{"mallory@example.test", ip, userPass, 1, 0}, auth.ReasonThrottled, 15*time.Minute + time.Second},
 		{"the same name from another IP", auth.Config{}, []attempt{fail(userLogin, ip, 10)}, 0, ok(ip2), "", 0},
 		{"another name from the same IP", auth.Config{}, []attempt{fail("bob", ip, 10)}, 0, ok(ip), "", 0},
 		{"an unknown name is throttled like a known one", auth.Config{}, []attempt{fail("mallory", ip, 10)}, 0, attempt{"mallory", ip, userPass, 1, 0}, auth.ReasonThrottled, 15*time.Minute + time.Second},
@@ -295,5 +300,49 @@ func TestLoginRehash(t *testing.T) {
 				t.Errorf("second Login with the right password = %v", err)
 			}
 		})
+	}
+}
+
+// userEmail is the fixture user's e-mail, the other spelling of userLogin.
+const userEmail = userLogin + "@example.test"
+
+// TestLoginSlowdown: failures of one account from many IPs and through
+// both spellings never lock it out, but past LoginSlowdownAfter each login
+// waits a delay that doubles up to a cap; the owner then logs in, after
+// the capped wait, and the success ends the slowdown (issue 14). An
+// unknown name is slowed down exactly alike (its spellings are its case
+// variants: an e-mail is known only for a user), so the delays of one
+// name say nothing about whether a user exists.
+func TestLoginSlowdown(t *testing.T) {
+	ms := time.Millisecond
+	want := []time.Duration{250 * ms, 500 * ms, time.Second, 2 * time.Second}
+	for range 36 {
+		want = append(want, 4*time.Second)
+	}
+	base := newFixture(t, auth.Config{})
+	for _, spellings := range [][]string{{userLogin, strings.ToUpper(userEmail)}, {"mallory", "MALLORY"}} {
+		name := spellings[0]
+		f := base.with(auth.Config{LoginSlowdownAfter: 5})
+		for i := range 45 {
+			ip := fmt.Sprintf("203.0.113.%d", i)
+			_, err := try(f, attempt{spellings[i%2], ip, "wrong password", 1, 0})
+			wantError(t, fmt.Sprintf("Login(%s, wrong, try %d from %s)", name, i+1, ip), err, auth.InvalidGrant, auth.ReasonCredentials)
+		}
+		if got := f.sleeps.take(); !slices.Equal(got, want) {
+			t.Errorf("%s: delays of 45 failures = %v, want %v", name, got, want)
+		}
+		if name != userLogin {
+			continue
+		}
+		if g, err := try(f, ok("198.51.100.9")); err != nil || g == nil {
+			t.Fatalf("Login(owner after 45 failures from 45 IPs) = %v, want a session", err)
+		}
+		if got := f.sleeps.take(); !slices.Equal(got, []time.Duration{4 * time.Second}) {
+			t.Errorf("owner's delay = %v, want [4s]", got)
+		}
+		try(f, fail(userLogin, "203.0.113.1", 1))
+		if got := f.sleeps.take(); len(got) != 0 {
+			t.Errorf("delay after the owner's success = %v, want none", got)
+		}
 	}
 }

@@ -33,11 +33,22 @@ type Config struct {
 	// have from one IP in a LoginWindow before its logins are refused
 	// (default DefaultLoginAccountLimit).
 	LoginAccountLimit int
+	// LoginSlowdownAfter is how many failed logins one account (a user,
+	// whichever spelling, or an unknown name) may have from all IPs in a
+	// LoginWindow before each of its logins waits a growing, capped delay
+	// (default DefaultLoginSlowdownAfter).
+	LoginSlowdownAfter int
+	// Sleep waits the slowdown delay; tests record it instead (default:
+	// a timer that ends early with ctx).
+	Sleep func(ctx context.Context, d time.Duration) error
 	// LoginIPLimit is how many failed logins one IP may have, whatever the
 	// account names, in a LoginWindow (default DefaultLoginIPLimit).
 	LoginIPLimit int
 	// LoginWindow is the throttle's fixed window (default DefaultLoginWindow).
 	LoginWindow time.Duration
+	// MinPasswordLen is the shortest password accepted, in characters
+	// (default DefaultMinPasswordLen).
+	MinPasswordLen int
 	// BrowserTTL is the absolute lifetime of a browser session, the single
 	// sign-on cookie of the hosted login page (default DefaultBrowserTTL).
 	BrowserTTL time.Duration
@@ -68,6 +79,9 @@ type Service struct {
 	// Failed logins are limited per account name and client IP, and per IP.
 	accountLimit *throttle.Limiter
 	ipLimit      *throttle.Limiter
+	// Failed logins of an account from every IP slow its logins down.
+	slowLimit *throttle.Limiter
+	slowdown  throttle.Slowdown
 
 	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
 	clients sync.Map // id → cachedClient
@@ -91,10 +105,15 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 	if cfg.BrowserTTL <= 0 {
 		cfg.BrowserTTL = DefaultBrowserTTL
 	}
+	if cfg.MinPasswordLen <= 0 {
+		cfg.MinPasswordLen = DefaultMinPasswordLen
+	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
 	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
 		accountLimit: throttle.New(cfg.LoginAccountLimit, cfg.LoginWindow, cfg.Now),
-		ipLimit:      throttle.New(cfg.LoginIPLimit, cfg.LoginWindow, cfg.Now)}
+		ipLimit:      throttle.New(cfg.LoginIPLimit, cfg.LoginWindow, cfg.Now),
+		slowLimit:    throttle.New(0, cfg.LoginWindow, cfg.Now),
+		slowdown:     throttle.Slowdown{After: cfg.LoginSlowdownAfter, Base: slowdownBase, Max: slowdownMax}}
 }
 
 // throttleDefaults fills the login throttle settings left zero.
@@ -107,6 +126,12 @@ func (c *Config) throttleDefaults() {
 	}
 	if c.LoginWindow <= 0 {
 		c.LoginWindow = DefaultLoginWindow
+	}
+	if c.LoginSlowdownAfter <= 0 {
+		c.LoginSlowdownAfter = DefaultLoginSlowdownAfter
+	}
+	if c.Sleep == nil {
+		c.Sleep = sleep
 	}
 }
 

@@ -7,19 +7,37 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/store"
 )
 
-// MinPasswordLen is the shortest password renova accepts.
-const MinPasswordLen = 8
+// DefaultMinPasswordLen is the shortest password renova accepts unless
+// configured otherwise (issue 14: 10, up from 8; NIST SP 800-63B asks for
+// at least 8 and lets verifiers ask for more).
+const DefaultMinPasswordLen = 10
 
-// CheckPasswordPolicy returns a client-safe error when pw is too weak.
-func CheckPasswordPolicy(pw string) error {
-	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return errorf(InvalidRequest, "password must be at least %d characters long", MinPasswordLen)
-	}
-	if len(pw) > 1024 {
+// maxPasswordBytes bounds a password so that hashing it stays cheap.
+const maxPasswordBytes = 1024
+
+// MinPasswordLen is the shortest password this service accepts, in
+// characters; a surface may check it early, the core checks it anyway.
+func (s *Service) MinPasswordLen() int { return s.cfg.MinPasswordLen }
+
+// CheckPasswordPolicy returns a client-safe error when pw is too weak for
+// the user of the given login name and e-mail: shorter than MinPasswordLen
+// characters (runes, not bytes), longer than 1024 bytes, or the login name
+// or e-mail in any case, the first guess of anyone who knows the account,
+// or one of the 10,000 most common passwords (in any case).
+func (s *Service) CheckPasswordPolicy(pw, login, email string) error {
+	switch {
+	case utf8.RuneCountInString(pw) < s.cfg.MinPasswordLen:
+		return errorf(InvalidRequest, "password must be at least %d characters long", s.cfg.MinPasswordLen)
+	case len(pw) > maxPasswordBytes:
 		return errorf(InvalidRequest, "password is too long")
+	case strings.EqualFold(pw, strings.TrimSpace(login)) || (email != "" && strings.EqualFold(pw, email)):
+		return errorf(InvalidRequest, "password must not be the login name or e-mail")
+	case password.Common(pw):
+		return errorf(InvalidRequest, "password is one of the most common passwords; choose another")
 	}
 	return nil
 }
@@ -27,7 +45,7 @@ func CheckPasswordPolicy(pw string) error {
 // NewUser hashes pw (when not empty) and stores u.
 func (s *Service) NewUser(ctx context.Context, u *store.User, pw string) error {
 	if pw != "" {
-		if err := CheckPasswordPolicy(pw); err != nil {
+		if err := s.CheckPasswordPolicy(pw, u.Login, u.Email); err != nil {
 			return err
 		}
 		h, err := s.hasher.Hash(ctx, pw)
@@ -65,13 +83,24 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next, kee
 	if current == next {
 		return errorf(InvalidRequest, "the new password must differ from the current one")
 	}
-	return s.SetPassword(ctx, u.ID, next, keep, m)
+	return s.setPassword(ctx, u, next, keep, m)
 }
 
 // SetPassword replaces a user's password (admin path, no current password)
 // and revokes the user's sessions except keep.
 func (s *Service) SetPassword(ctx context.Context, userID, pw, keep string, m Meta) error {
-	if err := CheckPasswordPolicy(pw); err != nil {
+	u, err := s.st.GetUser(ctx, userID)
+	if err != nil {
+		return storeErr("load user", err)
+	}
+	return s.setPassword(ctx, u, pw, keep, m)
+}
+
+// setPassword checks pw against the policy for u, stores its hash and
+// revokes u's sessions except keep.
+func (s *Service) setPassword(ctx context.Context, u *store.User, pw, keep string, m Meta) error {
+	userID := u.ID
+	if err := s.CheckPasswordPolicy(pw, u.Login, u.Email); err != nil {
 		return err
 	}
 	h, err := s.hasher.Hash(ctx, pw)

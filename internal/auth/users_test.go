@@ -10,24 +10,38 @@ import (
 	"github.com/renova-auth/renova/internal/store"
 )
 
-// TestCheckPasswordPolicy: at least eight characters (runes, not bytes)
-// and at most 1024 bytes.
+// TestCheckPasswordPolicy: at least MinPasswordLen characters (runes, not
+// bytes; default 10, issue 14), at most 1024 bytes, never the user's
+// login name or e-mail in any case, never a common password.
 func TestCheckPasswordPolicy(t *testing.T) {
+	const login, email = "Alice.Smith", "alice.smith@example.test"
 	cases := []struct {
-		name string
-		pw   string
-		ok   bool
+		name   string
+		minLen int // 0: the default
+		pw     string
+		ok     bool
 	}{
-		{"empty", "", false},
-		{"seven characters", "1234567", false},
-		{"eight characters", "12345678", true},
-		{"seven runes in more than eight bytes", "çãõéíóú", false},
-		{"eight runes", "çãõéíóúü", true},
-		{"1024 bytes", strings.Repeat("x", 1024), true},
-		{"1025 bytes", strings.Repeat("x", 1025), false},
+		{"empty", 0, "", false},
+		{"nine characters", 0, "123456789", false},
+		{"ten characters", 0, "k3v9x2m7q1", true},
+		{"nine runes in more than ten bytes", 0, "çãõéíóúâê", false},
+		{"ten runes", 0, "çãõéíóúâêô", true},
+		{"1024 bytes", 0, strings.Repeat("x", 1024), true},
+		{"1025 bytes", 0, strings.Repeat("x", 1025), false},
+		{"the login name", 0, login, false},
+		{"the login name in other case", 0, "alice.SMITH", false},
+		{"the e-mail", 0, strings.ToUpper(email), false},
+		{"the login name and more", 0, login + "!", true},
+		{"a common password", 0, "1234567890", false},
+		{"a common password in other case", 0, "PassWord123", false},
+		{"a lower minimum", 6, "k3v9x2", true},
+		{"under a lower minimum", 6, "12345", false},
+		{"a higher minimum", 16, "123456789012345", false},
 	}
+	base := newFixture(t, auth.Config{})
 	for _, tc := range cases {
-		err := auth.CheckPasswordPolicy(tc.pw)
+		f := base.with(auth.Config{MinPasswordLen: tc.minLen})
+		err := f.svc.CheckPasswordPolicy(tc.pw, login, email)
 		if tc.ok {
 			if err != nil {
 				t.Errorf("CheckPasswordPolicy(%s) = %v, want nil", tc.name, err)
@@ -63,6 +77,7 @@ func TestNewUser(t *testing.T) {
 		{"login taken", store.User{TenantID: f.tenant.ID, Login: userLogin}, userPass},
 		{"login taken, padded", store.User{TenantID: f.tenant.ID, Login: " dave"}, userPass},
 		{"weak password", store.User{TenantID: f.tenant.ID, Login: "erin"}, "short"},
+		{"password is the login name", store.User{TenantID: f.tenant.ID, Login: "frederica.p"}, "Frederica.P"},
 	}
 	for _, tc := range cases {
 		err := f.svc.NewUser(ctx, &tc.u, tc.pw)
@@ -90,6 +105,8 @@ func TestChangePassword(t *testing.T) {
 		{"wrong current password", "wrong password", next, false, auth.InvalidGrant, auth.ReasonCredentials},
 		{"same password", userPass, userPass, false, auth.InvalidRequest, ""},
 		{"weak new password", userPass, "short", false, auth.InvalidRequest, ""},
+		{"new password is the e-mail", userPass, userLogin + "@example.test", false, auth.InvalidRequest, ""},
+		{"nine characters", userPass, "123456789", false, auth.InvalidRequest, ""},
 		{"disabled user", userPass, next, true, auth.InvalidGrant, auth.ReasonCredentials},
 	}
 	for _, tc := range cases {

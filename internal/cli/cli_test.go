@@ -154,7 +154,7 @@ func TestAdminCommands(t *testing.T) {
 	if _, errs, code := run(t, db, "client", "create", "x", "--tenant", "acme", "--alg", "HS256"); code == 0 || !strings.Contains(errs, "HS256") {
 		t.Errorf("client create --alg HS256 = %d %s; want refused", code, errs)
 	}
-	if _, errs, code := run(t, db, "user", "set-password", "bob", "--tenant", "acme", "--password", "short"); code == 0 || !strings.Contains(errs, "at least 8") {
+	if _, errs, code := run(t, db, "user", "set-password", "bob", "--tenant", "acme", "--password", "short"); code == 0 || !strings.Contains(errs, "at least 10") {
 		t.Errorf("set-password short = %d %s", code, errs)
 	}
 	if out, _, code := run(t, db, "user", "disable", "bob", "--tenant", "acme"); code != 0 || !strings.Contains(out, "disabled bob") {

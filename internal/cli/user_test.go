@@ -49,7 +49,7 @@ func TestUserCreate(t *testing.T) {
 	failRun(t, db, "--password and --password-hash go alone", "user", "create", "dave", "--tenant", "acme", "--password", "long enough", "--password-hash", string(legacy))
 	failRun(t, db, "unsupported password hash", "user", "create", "dave", "--tenant", "acme", "--password-hash", "md5:abc")
 	failRun(t, db, "not a valid bcrypt hash", "user", "create", "dave", "--tenant", "acme", "--password-hash", "$2a$10$short")
-	failRun(t, db, "at least 8", "user", "create", "dave", "--tenant", "acme", "--password", "short")
+	failRun(t, db, "at least 10", "user", "create", "dave", "--tenant", "acme", "--password", "short")
 	failRun(t, db, `user with login "alice" already exists`, "user", "create", "alice", "--tenant", "acme", "--password", "another one")
 	failRun(t, db, `tenant "ghost"`, "user", "create", "dave", "--tenant", "ghost")
 
@@ -143,5 +143,5 @@ func TestUserDisableAndSetPassword(t *testing.T) {
 	failRun(t, db, `user "ghost"`, "user", "disable", "ghost")
 	failRun(t, db, `user "ghost"`, "user", "set-password", "ghost", "--password", "long enough")
 	failRun(t, db, `required flag(s) "password" not set`, "user", "set-password", "admin")
-	failRun(t, db, "at least 8", "user", "set-password", "admin", "--password", "short")
+	failRun(t, db, "at least 10", "user", "set-password", "admin", "--password", "short")
 }

@@ -52,6 +52,16 @@ type Config struct {
 	AccessLog bool `json:"access_log"`
 	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
 	MetricsAddr string `json:"metrics_addr"`
+
+	// LoginSlowdownAfter failures of one account from all IPs per
+	// LoginWindow make each of its logins wait a growing, capped delay
+	// (issue 14); zero means the core's default.
+	LoginSlowdownAfter int `json:"login_slowdown_after"`
+
+	// PasswordMinLength is the shortest password accepted, in characters;
+	// zero means the core's default (10).
+	PasswordMinLength int `json:"password_min_length"`
+
 	// Mounts are dialect mounts, "dialect=NAME,prefix=/p,tenant=SLUG,client=ID"
 	// (flag --mount, repeatable; env RENOVA_MOUNTS, separated by ";"; file
 	// "mounts": [...]). Empty means the default mounts of the demo tenant.
@@ -111,6 +121,8 @@ var settings = []setting{
 	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
 	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},
+	{"login-slowdown-after", "RENOVA_LOGIN_SLOWDOWN_AFTER", "failed logins of one account from all IPs per login window before its logins wait a growing delay (at most 4s; never a lockout)", "5", num(func(c *Config) *int { return &c.LoginSlowdownAfter })},
+	{"password-min-length", "RENOVA_PASSWORD_MIN_LENGTH", "shortest password accepted, in characters (a password may never be the login name or e-mail)", "10", num(func(c *Config) *int { return &c.PasswordMinLength })},
 	{"login-ip-limit", "RENOVA_LOGIN_IP_LIMIT", "failed logins from one IP, whatever the account, per login window", "200", num(func(c *Config) *int { return &c.LoginIPLimit })},
 	{"login-window", "RENOVA_LOGIN_WINDOW", "fixed window of the failed-login limits", "15m", dur(func(c *Config) *time.Duration { return &c.LoginWindow })},
 	{"trusted-proxies", "RENOVA_TRUSTED_PROXIES", "CIDRs of reverse proxies whose Forwarded/X-Forwarded-For name the client (empty: the socket address)", "", str(func(c *Config) *string { return &c.TrustedProxies })},
@@ -255,6 +267,12 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginAccountLimit < 0 {
 		errs = append(errs, errors.New("login-account-limit must not be negative"))
+	}
+	if c.LoginSlowdownAfter < 0 {
+		errs = append(errs, errors.New("login-slowdown-after must not be negative"))
+	}
+	if c.PasswordMinLength < 0 {
+		errs = append(errs, errors.New("password-min-length must not be negative"))
 	}
 	if c.LoginIPLimit < 0 {
 		errs = append(errs, errors.New("login-ip-limit must not be negative"))

@@ -21,6 +21,7 @@ func TestEverySettingFromEachSource(t *testing.T) {
 		"tls-cert": "c.pem", "tls-key": "k.pem", "key-reload": "1m", "key-rotation": "720h", "login-slots": "5", "debug-addr": "127.0.0.1:6060",
 		"login-account-limit": "3", "login-ip-limit": "30", "login-window": "1m",
 		"trusted-proxies": "10.0.0.0/8", "access-log": "false", "metrics-addr": "127.0.0.1:9090",
+		"login-slowdown-after": "7", "password-min-length": "12",
 	}
 	for _, s := range settings {
 		v, ok := values[s.flag]

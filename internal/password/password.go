@@ -21,6 +21,19 @@ type Params struct {
 	Memory  uint32 // KiB
 	Time    uint32
 	Threads uint8
+	// LegacyCost is the bcrypt cost of the dummy hash that every failed
+	// login of a user without a bcrypt hash also checks, so that a wrong
+	// password costs the same whatever the stored hash format (issue 14:
+	// imported bcrypt users were told apart by 33 ms). Set it to the cost
+	// of the imported hashes; 0 means bcrypt.DefaultCost (10).
+	LegacyCost int
+}
+
+// argon returns p without the bcrypt cost, comparable with the parameters
+// read from a stored argon2id hash.
+func (p Params) argon() Params {
+	p.LegacyCost = 0
+	return p
 }
 
 // Default is the production cost.
@@ -35,7 +48,11 @@ var ErrMismatch = errors.New("password mismatch")
 type Hasher struct {
 	params Params
 	slots  chan struct{}
-	dummy  string
+	dummy  argonHash // checked when there is no usable argon2id hash
+	legacy []byte    // bcrypt hash checked when there is no bcrypt hash
+	// work, when set, is told of every hash computed ("argon2id",
+	// "bcrypt"): tests assert the work of each path, not its time.
+	work func(kind string)
 }
 
 // New returns a Hasher with the given cost that runs at most slots hashes
@@ -45,7 +62,12 @@ func New(p Params, slots int) *Hasher {
 		slots = 1
 	}
 	h := &Hasher{params: p, slots: make(chan struct{}, slots)}
-	h.dummy = h.hash([]byte("renova dummy password"), make([]byte, 16))
+	h.dummy, _ = parseArgon(h.hash([]byte("renova dummy password"), make([]byte, 16)))
+	cost := p.LegacyCost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	h.legacy, _ = bcrypt.GenerateFromPassword([]byte("renova dummy password"), cost)
 	return h
 }
 
@@ -63,29 +85,46 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 }
 
 // Verify checks pw against encoded. It reports rehash=true when the hash is
-// a legacy bcrypt hash or weaker than the current parameters. An empty hash
-// (unknown user) is checked against a dummy so that "no such user" costs as
-// long as "wrong password".
+// a legacy bcrypt hash or weaker than the current parameters.
+//
+// Every failure does the same work, one argon2id and one bcrypt check, so
+// that neither "no such user" (an empty hash) nor "this user was imported
+// with bcrypt" can be told from "wrong password" by timing (issue 14).
 func (h *Hasher) Verify(ctx context.Context, encoded, pw string) (rehash bool, err error) {
 	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}
 	defer h.release()
-	switch {
-	case encoded == "":
-		h.verifyArgon(h.dummy, pw)
-		return false, ErrMismatch
-	case strings.HasPrefix(encoded, "$2"):
-		if bcrypt.CompareHashAndPassword([]byte(encoded), []byte(pw)) != nil {
+	if isBcrypt(encoded) {
+		if !h.checkBcrypt([]byte(encoded), pw) {
+			h.checkArgon(h.dummy, pw)
 			return false, ErrMismatch
 		}
 		return true, nil
 	}
-	p, ok := h.verifyArgon(encoded, pw)
-	if !ok {
+	a, err := parseArgon(encoded)
+	if err != nil {
+		a = h.dummy // unknown user, or a hash we cannot read: same cost
+	}
+	if !h.checkArgon(a, pw) || err != nil {
+		h.checkBcrypt(h.legacy, pw)
 		return false, ErrMismatch
 	}
-	return p != h.params, nil
+	return a.params != h.params.argon(), nil
+}
+
+func isBcrypt(encoded string) bool { return strings.HasPrefix(encoded, "$2") }
+
+// checkBcrypt reports whether pw matches the bcrypt hash enc.
+func (h *Hasher) checkBcrypt(enc []byte, pw string) bool {
+	h.did("bcrypt")
+	return bcrypt.CompareHashAndPassword(enc, []byte(pw)) == nil
+}
+
+func (h *Hasher) did(kind string) {
+	if h.work != nil {
+		h.work(kind)
+	}
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {
@@ -108,27 +147,43 @@ func (h *Hasher) hash(pw, salt []byte) string {
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-// verifyArgon parses a PHC argon2id string and compares in constant time.
-func (h *Hasher) verifyArgon(encoded, pw string) (Params, bool) {
+// argonHash is a parsed PHC argon2id string.
+type argonHash struct {
+	params     Params
+	salt, want []byte
+}
+
+// errFormat is a stored hash that is not a PHC argon2id string.
+var errFormat = errors.New("not an argon2id PHC string")
+
+// parseArgon reads a PHC argon2id string.
+func parseArgon(encoded string) (argonHash, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return Params{}, false
+		return argonHash{}, errFormat
 	}
 	var v int
 	var p Params
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return Params{}, false
+		return argonHash{}, errFormat
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Threads == 0 || p.Time == 0 {
-		return Params{}, false
+		return argonHash{}, errFormat
 	}
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(want) == 0 || p.Memory > 1<<21 {
-		return Params{}, false
+		return argonHash{}, errFormat
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
-	return p, subtle.ConstantTimeCompare(got, want) == 1
+	return argonHash{params: p, salt: salt, want: want}, nil
+}
+
+// checkArgon reports whether pw matches a, comparing in constant time.
+func (h *Hasher) checkArgon(a argonHash, pw string) bool {
+	h.did("argon2id")
+	p := a.params
+	got := argon2.IDKey([]byte(pw), a.salt, p.Time, p.Memory, p.Threads, uint32(len(a.want)))
+	return subtle.ConstantTimeCompare(got, a.want) == 1
 }
 
 // CheckImported validates a hash imported from a legacy system: a bcrypt

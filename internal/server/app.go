@@ -54,6 +54,9 @@ type App struct {
 type Options struct {
 	Now      func() time.Time // default time.Now
 	Password password.Params  // default password.Default
+	// Sleep waits the login slowdown's delay (default: a real timer);
+	// tests pass one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Build opens the store named by cfg, applies migrations, loads or creates
@@ -94,6 +97,8 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		Issuer: cfg.Issuer, SuccessorKey: secret.Derive(master, "refresh successor v1"),
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
+		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep,
+		MinPasswordLen: cfg.PasswordMinLength,
 	})
 	reg.MustRegister(newKeyAge(st, opt.Now))
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,

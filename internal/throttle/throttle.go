@@ -1,7 +1,8 @@
 // Package throttle limits failed logins per key (account, IP) in fixed
 // time windows (PRODUCT.md §6). It counts failures only, so a user who
-// types the password right is never slowed down, and it is keyed by the
-// name typed, not by whether such a user exists, so it reveals nothing.
+// types the password right is never slowed down; its caller picks keys
+// that behave alike whether or not a user exists, so it reveals nothing.
+// Slowdown turns an account's failures from every IP into a capped delay.
 // State is per process: with several replicas each enforces its own limit.
 package throttle
 

@@ -91,6 +91,7 @@ func TestBadInput(t *testing.T) {
 		{name: "empty body", body: ``, status: 400, code: "invalid_request"},
 		{name: "JSON array", body: `["demo-app"]`, status: 400, code: "invalid_request"},
 		{name: "trailing data", body: `{"applicationCode":"demo-app"} {}`, status: 400, code: "invalid_request"},
+		{name: "applicationCode twice", edit: func(b string) string { return strings.Replace(b, `{`, `{"applicationCode":"other",`, 1) }, status: 400, code: "invalid_request", field: "applicationCode"},
 		{name: "applicationCode not a string", body: `{"applicationCode":["demo-app"]}`, status: 400, code: "invalid_request", field: "applicationCode"},
 		{name: "missing applicationCode", body: `{"codeToken":"x","token":"x"}`, status: 400, code: "invalid_request", field: "applicationCode"},
 		{name: "oversize body", body: huge, status: 413, code: "payload_too_large"},

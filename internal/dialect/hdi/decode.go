@@ -134,11 +134,12 @@ func readBody(r *http.Request, required ...string) (*body, error) {
 	return b, nil
 }
 
-// decodeBody parses one JSON object; anything after it, a non-object and a
-// field of the wrong type are client mistakes (400), never a 500.
+// decodeBody parses one JSON object; anything after it, a non-object, a
+// field of the wrong type and a field given twice (issue 14: one rule on
+// every surface) are client mistakes (400), never a 500.
 func decodeBody(raw []byte) (*body, error) {
 	var b body
-	err := httpx.DecodeJSON(raw, &b, httpx.JSONOptions{})
+	err := httpx.DecodeJSON(raw, &b, httpx.JSONOptions{RefuseDuplicates: true})
 	if de := httpx.IsDecode(err); de != nil && de.Got != "" {
 		de.Problem += ", not " + de.Got
 	}

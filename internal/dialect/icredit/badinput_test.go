@@ -35,6 +35,7 @@ func TestBadInput(t *testing.T) {
 		{"invalid JSON", "application/json", `{"refresh_token":`, false, 400, "malformed JSON"},
 		{"trailing garbage", "application/json", `{"refresh_token":"x"} {}`, false, 400, "unexpected data after the JSON object"},
 		{"array body", "application/json", `["x"]`, false, 400, "must be a JSON object"},
+		{"refresh_token twice", "application/json", `{"refresh_token":"x","refresh_token":"y"}`, false, 400, "refresh_token given more than once"},
 		{"string body", "application/json", `"x"`, false, 400, "must be a JSON object"},
 		{"wrong content type text/plain", "text/plain", `{"refresh_token":"x"}`, false, 415, "Content-Type must be application/json"},
 		{"wrong content type form", "application/x-www-form-urlencoded", `refresh_token=x`, false, 415, "Content-Type must be application/json"},

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
 )
 
@@ -59,10 +58,10 @@ func isJSON(ct string) bool {
 }
 
 // unmarshal decodes body, one JSON object, into v strictly: unknown fields
-// are allowed, a field of the wrong type is refused naming the field
-// (PRODUCT.md §6). An empty body is an error unless optional.
+// are allowed, a field of the wrong type or given twice is refused naming
+// the field (PRODUCT.md §6; issue 14: one rule on every surface). An empty body is an error unless optional.
 func unmarshal(body []byte, v any, optional bool) error {
-	return httpx.DecodeJSON(body, v, httpx.JSONOptions{AllowEmpty: optional})
+	return httpx.DecodeJSON(body, v, httpx.JSONOptions{AllowEmpty: optional, RefuseDuplicates: true})
 }
 
 // parseLogin decodes a login body; exactly one identifier is needed (both
@@ -112,9 +111,10 @@ func parseLogout(body []byte) (logoutRequest, error) {
 
 // parsePassword decodes a password change and applies the policy that
 // needs no stored state: both fields present, the new password at least
-// auth.MinPasswordLen characters and different from the current one. The
-// core checks the current password and the rest of the policy again.
-func parsePassword(body []byte) (passwordRequest, error) {
+// minLen characters (the core's MinPasswordLen) and different from the
+// current one. The core checks the current password and the rest of the
+// policy again.
+func parsePassword(body []byte, minLen int) (passwordRequest, error) {
 	var req passwordRequest
 	if err := unmarshal(body, &req, false); err != nil {
 		return req, err
@@ -124,8 +124,8 @@ func parsePassword(body []byte) (passwordRequest, error) {
 		return req, httpx.Bad("current_password", "should not be empty")
 	case req.NewPassword == "":
 		return req, httpx.Bad("new_password", "should not be empty")
-	case utf8.RuneCountInString(req.NewPassword) < auth.MinPasswordLen:
-		return req, httpx.Bad("new_password", "must be at least %d characters long", auth.MinPasswordLen)
+	case utf8.RuneCountInString(req.NewPassword) < minLen:
+		return req, httpx.Bad("new_password", "must be at least %d characters long", minLen)
 	case req.NewPassword == req.CurrentPassword:
 		return req, httpx.Bad("new_password", "must differ from current_password")
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
 )
 
@@ -45,7 +46,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		_, err = parseLogout(body)
 		check("parseLogout", err)
-		p, err := parsePassword(body)
+		p, err := parsePassword(body, auth.DefaultMinPasswordLen)
 		check("parsePassword", err)
 		if err == nil && (p.CurrentPassword == "" || p.NewPassword == p.CurrentPassword) {
 			t.Fatalf("parsePassword(%q) accepted %+v", body, p)

@@ -85,7 +85,7 @@ func (s *Surface) updatePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req, err := parsePassword(body)
+	req, err := parsePassword(body, s.svc.MinPasswordLen())
 	if err != nil {
 		return err
 	}

@@ -10,20 +10,22 @@ import (
 	"testing"
 )
 
-// TestFilePermissions pins the file modes as they are today: Open creates
-// the database with SQLite's default 0644 less the umask, and the WAL and
-// shared-memory files take the database file's mode, so an operator who
-// makes the file 0600 keeps every copy of the tokens' hashes private.
+// TestFilePermissions checks that Open creates the database 0600 whatever
+// the umask (issue 14: renova.db, -wal and -shm were 0644 under umask 022),
+// and that the WAL and shared-memory files take the database file's mode,
+// so every copy of the tokens' hashes stays private. A file that exists
+// keeps the mode its operator gave it.
 func TestFilePermissions(t *testing.T) {
 	umask := syscall.Umask(0o022)
-	syscall.Umask(umask)
+	defer syscall.Umask(umask)
 	cases := []struct {
 		name      string
 		precreate os.FileMode // 0: Open creates the file
 		want      os.FileMode
 	}{
-		{"created by Open", 0, 0o644 &^ os.FileMode(umask)},
+		{"created by Open", 0, 0o600},
 		{"existing 0600", 0o600, 0o600},
+		{"existing 0640", 0o640, 0o640},
 	}
 	for _, tc := range cases {
 		path := filepath.Join(t.TempDir(), "renova.db")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,9 @@ const checkpointEvery = 250 * time.Millisecond
 // Open opens (creating if needed) the database file at path and applies
 // pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
@@ -105,6 +109,31 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.stop, db.done = make(chan struct{}), make(chan struct{})
 	go db.checkpointer()
 	return db, nil
+}
+
+// createPrivate creates the database file 0600 when it does not exist yet,
+// before SQLite would create it 0644 less the umask: the file holds token
+// hashes and sealed keys (issue 14). SQLite gives the -wal and -shm files
+// the database file's mode, so they are private too. An existing file
+// keeps the mode its operator chose; ":memory:" is left alone.
+func createPrivate(path string) error {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("create sqlite %s: %w", path, err)
+	}
+	// The umask only clears bits, never sets them, so 0600 holds; Chmod
+	// makes that explicit on systems whose umask is odd.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("create sqlite %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // checkpointer runs passive checkpoints from the read pool, off the
