@@ -134,23 +134,32 @@ func versionCmd() *cobra.Command {
 		}}
 }
 
-// serveCmd runs the service. On an empty database it first creates the
-// demo records and prints their credentials once (PRODUCT.md §5); it then
+// serveCmd runs the service. It binds the listener, then, on an empty
+// database, creates the demo records and prints their credentials once
+// (PRODUCT.md §5); it then
 // serves until the context ends (SIGINT or SIGTERM in cmd/renova) and
 // finishes the requests in flight.
 func serveCmd() *cobra.Command {
 	return &cobra.Command{Use: "serve", Short: "run the token service", Args: cobra.NoArgs,
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			// Bind first: the credentials are printed once, so they must
+			// never be created by a start that then fails on a busy port.
+			ln, err := app.Listen()
+			if err != nil {
+				return err
+			}
 			cr, err := app.Bootstrap(cmd.Context())
 			if err != nil {
+				ln.Close()
 				return err
 			}
 			if cr != nil {
 				if err := app.PrintCredentials(cmd.OutOrStdout(), cr); err != nil {
+					ln.Close()
 					return err
 				}
 			}
-			return app.Serve(cmd.Context(), nil)
+			return app.ServeOn(cmd.Context(), ln, nil)
 		})}
 }
 
