@@ -24,7 +24,8 @@ import (
 	"github.com/renova-auth/renova/internal/server"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=...".
+// Version, when set at build time with -ldflags "-X .../cli.Version=...",
+// overrides the module version from the build info (version.go).
 var Version = "dev"
 
 // Execute runs the command line and returns the process exit code: 0, or 1
@@ -123,15 +124,6 @@ func print(cmd *cobra.Command, v any, header []string, rows [][]string) error {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	return tw.Flush()
-}
-
-// versionCmd prints the version set at build time.
-func versionCmd() *cobra.Command {
-	return &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), "renova", Version)
-			return err
-		}}
 }
 
 // serveCmd runs the service. It binds the listener, then, on an empty
