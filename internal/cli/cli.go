@@ -24,7 +24,8 @@ import (
 	"github.com/renova-auth/renova/internal/server"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=...".
+// Version, when set at build time with -ldflags "-X .../cli.Version=...",
+// overrides the module version from the build info (version.go).
 var Version = "dev"
 
 // Execute runs the command line and returns the process exit code: 0, or 1
@@ -54,7 +55,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	config.Flags(root.PersistentFlags())
 	root.PersistentFlags().Bool("json", false, "print machine-readable JSON")
-	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), benchCmd(), versionCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), benchCmd(), versionCmd(), configCmd())
 	return root
 }
 
@@ -125,32 +126,32 @@ func print(cmd *cobra.Command, v any, header []string, rows [][]string) error {
 	return tw.Flush()
 }
 
-// versionCmd prints the version set at build time.
-func versionCmd() *cobra.Command {
-	return &cobra.Command{Use: "version", Short: "print the version", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), "renova", Version)
-			return err
-		}}
-}
-
-// serveCmd runs the service. On an empty database it first creates the
-// demo records and prints their credentials once (PRODUCT.md §5); it then
+// serveCmd runs the service. It binds the listener, then, on an empty
+// database, creates the demo records and prints their credentials once
+// (PRODUCT.md §5); it then
 // serves until the context ends (SIGINT or SIGTERM in cmd/renova) and
 // finishes the requests in flight.
 func serveCmd() *cobra.Command {
 	return &cobra.Command{Use: "serve", Short: "run the token service", Args: cobra.NoArgs,
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			// Bind first: the credentials are printed once, so they must
+			// never be created by a start that then fails on a busy port.
+			ln, err := app.Listen()
+			if err != nil {
+				return err
+			}
 			cr, err := app.Bootstrap(cmd.Context())
 			if err != nil {
+				ln.Close()
 				return err
 			}
 			if cr != nil {
 				if err := app.PrintCredentials(cmd.OutOrStdout(), cr); err != nil {
+					ln.Close()
 					return err
 				}
 			}
-			return app.Serve(cmd.Context(), nil)
+			return app.ServeOn(cmd.Context(), ln, nil)
 		})}
 }
 

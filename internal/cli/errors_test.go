@@ -53,13 +53,6 @@ func TestSecretChecks(t *testing.T) {
 	}
 }
 
-// TestVersion prints the build's version.
-func TestVersion(t *testing.T) {
-	if out, _, code := execute(t, testSecret, "version"); code != 0 || out != "renova "+Version+"\n" {
-		t.Errorf("renova version = %d %q", code, out)
-	}
-}
-
 // TestSettingSources: a subcommand sees the root's settings from the
 // environment and the config file, flag over environment over file
 // (PRODUCT.md §5).

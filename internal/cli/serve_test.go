@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -126,4 +127,28 @@ func TestMigrate(t *testing.T) {
 		}
 	}
 	mustRun(t, db, "tenant", "create", "after-migrate")
+}
+
+// TestServeBusyPortKeepsCredentials: a first start on a busy port fails
+// without creating or printing the demo credentials, so the next start on
+// a free port still prints them (issue 14: they used to be printed, then
+// lost).
+func TestServeBusyPortKeepsCredentials(t *testing.T) {
+	db := newDB(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	out, errs, code := run(t, db, "serve", "--http-addr", busy.Addr().String())
+	if code != 1 || !strings.Contains(errs, "address already in use") || strings.Contains(out, "admin password") {
+		t.Fatalf("serve on a busy port = %d, stdout %q, stderr %q; want 1, the bind error and no credentials", code, out, errs)
+	}
+	next := startServe(t, db)
+	if code := next.stop(); code != 0 {
+		t.Errorf("second start exited %d", code)
+	}
+	if printed := next.stdout.String(); !strings.Contains(printed, "These credentials are shown once") || !strings.Contains(printed, "admin password: ") {
+		t.Errorf("start after the failed one printed %q, want the credentials", printed)
+	}
 }

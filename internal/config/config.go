@@ -145,15 +145,9 @@ func Flags(fs *pflag.FlagSet) {
 // environment, then the config file (--config, or RENOVA_CONFIG), then the
 // default (PRODUCT.md §5). It returns the config validated.
 func Load(fs *pflag.FlagSet) (*Config, error) {
-	file := map[string]json.RawMessage{}
-	if path, _ := fs.GetString("config"); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("config file: %w", err)
-		}
-		if err := json.Unmarshal(b, &file); err != nil {
-			return nil, fmt.Errorf("config file %s: %w", path, err)
-		}
+	file, err := readFile(fs) // strict.go: unknown keys fail here
+	if err != nil {
+		return nil, err
 	}
 	c := &Config{Secret: os.Getenv("RENOVA_SECRET")}
 	for _, s := range settings {

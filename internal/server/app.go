@@ -117,6 +117,9 @@ func (a *App) Close() error {
 // (PRODUCT.md §4).
 func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	if path := cfg.SQLitePath(); path != "" {
+		if err := checkDBDir(path); err != nil { // dbdir.go
+			return nil, err
+		}
 		return sqlite.Open(ctx, path)
 	}
 	return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: int32(cfg.DBMaxConns), StatementTimeout: cfg.StoreTimeout})

@@ -131,12 +131,26 @@ func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
 // slow clients holding connections open; the write timeout leaves room
 // for a store call that waits the whole store timeout.
 func (a *App) Serve(ctx context.Context, ready chan<- net.Addr) error {
-	h, err := a.Handler(ctx)
+	ln, err := a.Listen()
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", a.Cfg.HTTPAddr)
+	return a.ServeOn(ctx, ln, ready)
+}
+
+// Listen binds the configured address. `renova serve` binds before the
+// first-start bootstrap, so the credentials are printed only once the port
+// is known to be free: a start that fails on a busy port creates and
+// prints nothing, and the next start still prints them.
+func (a *App) Listen() (net.Listener, error) {
+	return net.Listen("tcp", a.Cfg.HTTPAddr)
+}
+
+// ServeOn is Serve on a listener already bound by Listen; it closes ln.
+func (a *App) ServeOn(ctx context.Context, ln net.Listener, ready chan<- net.Addr) error {
+	h, err := a.Handler(ctx)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
