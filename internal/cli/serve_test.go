@@ -110,7 +110,8 @@ func TestServeCommand(t *testing.T) {
 }
 
 // TestServeRefusesBadMount: a mount that cannot be resolved stops the
-// start with exit code 1, before anything listens.
+// start with exit code 1 before it serves a request (the port is bound first,
+// so that a first start on a busy port prints no credentials).
 func TestServeRefusesBadMount(t *testing.T) {
 	db := newDB(t)
 	failRun(t, db, `unknown dialect "nope"`, "serve", "--http-addr", "127.0.0.1:0", "--mount", "dialect=nope,tenant=demo,client=demo-client")
