@@ -61,6 +61,11 @@ type Config struct {
 	// PasswordMinLength is the shortest password accepted, in characters;
 	// zero means the core's default (10).
 	PasswordMinLength int `json:"password_min_length"`
+	// Retention is how long ended sessions, rotated-away refresh tokens,
+	// ended browser sessions and expired codes are kept (0 keeps them
+	// all); AuditRetention is the same for audit events (issue 14).
+	Retention      time.Duration `json:"retention"`
+	AuditRetention time.Duration `json:"audit_retention"`
 
 	// Mounts are dialect mounts, "dialect=NAME,prefix=/p,tenant=SLUG,client=ID"
 	// (flag --mount, repeatable; env RENOVA_MOUNTS, separated by ";"; file
@@ -118,6 +123,8 @@ var settings = []setting{
 	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
 	{"key-rotation", "RENOVA_KEY_ROTATION", "how long a signing key signs before it is rotated automatically (0 = only by hand)", "2160h", dur(func(c *Config) *time.Duration { return &c.KeyRotation })},
+	{"retention", "RENOVA_RETENTION", "how long ended sessions, rotated-away refresh tokens and expired codes are kept (0 = keep everything; at least 1h otherwise)", "720h", dur(func(c *Config) *time.Duration { return &c.Retention })},
+	{"audit-retention", "RENOVA_AUDIT_RETENTION", "how long audit events are kept (0 = keep everything)", "2160h", dur(func(c *Config) *time.Duration { return &c.AuditRetention })},
 	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},
 	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},
@@ -270,6 +277,15 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginIPLimit < 0 {
 		errs = append(errs, errors.New("login-ip-limit must not be negative"))
+	}
+	// A rotated-away token must outlive every client's grace window (a
+	// retry within it is answered with the successor): an hour is far
+	// beyond any grace window, which is seconds.
+	if c.Retention != 0 && c.Retention < time.Hour {
+		errs = append(errs, errors.New("retention must be 0 (keep everything) or at least 1h"))
+	}
+	if c.AuditRetention < 0 {
+		errs = append(errs, errors.New("audit-retention must not be negative"))
 	}
 	if c.LoginWindow < 0 {
 		errs = append(errs, errors.New("login-window must not be negative"))

@@ -21,7 +21,7 @@ func TestEverySettingFromEachSource(t *testing.T) {
 		"tls-cert": "c.pem", "tls-key": "k.pem", "key-reload": "1m", "key-rotation": "720h", "login-slots": "5", "debug-addr": "127.0.0.1:6060",
 		"login-account-limit": "3", "login-ip-limit": "30", "login-window": "1m",
 		"trusted-proxies": "10.0.0.0/8", "access-log": "false", "metrics-addr": "127.0.0.1:9090",
-		"login-slowdown-after": "7", "password-min-length": "12",
+		"login-slowdown-after": "7", "password-min-length": "12", "retention": "48h", "audit-retention": "0s",
 	}
 	for _, s := range settings {
 		v, ok := values[s.flag]
@@ -56,7 +56,7 @@ func TestTypedValues(t *testing.T) {
 		t.Errorf("from file: conns %d slots %d timeout %v reload %v", c.DBMaxConns, c.LoginSlots, c.StoreTimeout, c.KeyReload)
 	}
 	d := configOf(t, nil, nil, "")
-	if d.DBMaxConns != 16 || d.LoginSlots != 0 || d.StoreTimeout != 3*time.Second || d.KeyReload != 30*time.Second || d.KeyRotation != 90*24*time.Hour ||
+	if d.DBMaxConns != 16 || d.LoginSlots != 0 || d.StoreTimeout != 3*time.Second || d.KeyReload != 30*time.Second || d.KeyRotation != 90*24*time.Hour || d.Retention != 720*time.Hour || d.AuditRetention != 2160*time.Hour ||
 		d.DatabaseURL != "sqlite:renova.db" || d.LogLevel != "info" || d.DebugAddr != "" {
 		t.Errorf("defaults: %+v", d)
 	}

@@ -46,6 +46,10 @@ type App struct {
 	edge *httpMetrics
 	// probe is /readyz's cached write probe (ready.go).
 	probe writeProbe
+	// now is the clock of Options.Now; the retention job judges ages by it.
+	now func() time.Time
+	// retained counts the retention job's deletions (retention.go).
+	retained *prometheus.CounterVec
 }
 
 // Options tune Build for tests and benchmarks. Now is the clock of every
@@ -102,7 +106,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	})
 	reg.MustRegister(newKeyAge(st, opt.Now))
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
-		edge: newHTTPMetrics(reg)}, nil
+		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg)}, nil
 }
 
 // Close flushes the audit log and then closes the store, in that order:

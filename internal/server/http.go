@@ -158,6 +158,7 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener, ready chan<- net.Add
 		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)}
 	go a.reloadKeys(ctx)
 	go a.rotateKeys(ctx) // rotation.go
+	go a.retain(ctx)     // retention.go
 	if a.Cfg.DebugAddr != "" {
 		go a.serveDebug(ctx)
 	}

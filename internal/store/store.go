@@ -37,6 +37,7 @@ type Store interface {
 	Keys
 	Audit
 	Browsers
+	Retention
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it
@@ -140,6 +141,73 @@ type Audit interface {
 	AppendAudit(ctx context.Context, events ...*AuditEvent) error
 	// ListAudit lists the events matching f, newest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
+}
+
+// Retention removes what has ended long enough ago (issue 14). Purge runs
+// one round: at most p.Batch rows of each kind, each kind in its own short
+// transaction (or statement), so it never holds SQLite's writer or
+// PostgreSQL row locks for long; the caller repeats it until a round
+// removes nothing. Every condition only ever turns true with time (an
+// ended session never revives, a used token never becomes unused), so a
+// purge racing requests cannot remove anything live.
+type Retention interface {
+	Purge(ctx context.Context, p PurgeParams) (PurgeResult, error)
+}
+
+// PurgeParams says what Purge removes. A zero Before keeps sessions,
+// tokens, browser sessions and codes; a zero AuditBefore keeps audit
+// events.
+type PurgeParams struct {
+	// Before: sessions (and all their tokens) revoked or expired before it,
+	// tokens used (rotated away, a successor stored) before it, browser
+	// sessions revoked or expired before it and authorization codes
+	// expired before it are removed. It must lie before every client's
+	// grace window (the server passes now - --retention, at least an
+	// hour), so a token still answerable within a grace window stays. A
+	// removed used token is unknown rather than "reused" if presented
+	// again: its reuse no longer revokes the family.
+	Before time.Time
+	// AuditBefore: audit events older than it are removed.
+	AuditBefore time.Time
+	// Batch caps the rows of each kind removed in one round; 0 means 500.
+	Batch int
+}
+
+// PurgeResult counts what one Purge round removed, by kind.
+type PurgeResult struct {
+	EndedTokens     int // tokens of ended sessions
+	UsedTokens      int // rotated-away tokens of sessions still live
+	Sessions        int // ended sessions, once their tokens are gone
+	BrowserSessions int
+	AuthCodes       int
+	AuditEvents     int
+}
+
+// Total is the number of rows the round removed.
+func (r PurgeResult) Total() int {
+	return r.EndedTokens + r.UsedTokens + r.Sessions + r.BrowserSessions + r.AuthCodes + r.AuditEvents
+}
+
+// Add adds o's counts to r.
+func (r *PurgeResult) Add(o PurgeResult) {
+	r.EndedTokens += o.EndedTokens
+	r.UsedTokens += o.UsedTokens
+	r.Sessions += o.Sessions
+	r.BrowserSessions += o.BrowserSessions
+	r.AuthCodes += o.AuthCodes
+	r.AuditEvents += o.AuditEvents
+}
+
+// Kinds lists the counts by their metric label, in purge order.
+func (r PurgeResult) Kinds() []KindCount {
+	return []KindCount{{"ended_tokens", r.EndedTokens}, {"used_tokens", r.UsedTokens}, {"sessions", r.Sessions},
+		{"browser_sessions", r.BrowserSessions}, {"auth_codes", r.AuthCodes}, {"audit_events", r.AuditEvents}}
+}
+
+// KindCount is one kind of PurgeResult.
+type KindCount struct {
+	Kind  string
+	Count int
 }
 
 // RotateParams is the input of Sessions.Rotate.

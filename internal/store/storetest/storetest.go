@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"SessionsByBrowser", testSessionsByBrowser},
 		{"Concurrency", testConcurrency},
 		{"ConcurrentAuthCodeClaims", testClaimAuthCodeConcurrency},
+		{"Retention", testRetention},
 	}
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a

@@ -1,0 +1,38 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/sqlstore"
+)
+
+// Purge runs one retention round (store.Retention): one statement per
+// kind, each deleting at most p.Batch rows. The candidates are locked
+// FOR UPDATE SKIP LOCKED, so a row a request holds (a session being
+// rotated, revoked) is left for the next round instead of waited for, and
+// the purge holds its few hundred row locks for one short statement.
+func (db *DB) Purge(ctx context.Context, p store.PurgeParams) (store.PurgeResult, error) {
+	var res store.PurgeResult
+	batch := p.Batch
+	if batch <= 0 {
+		batch = sqlstore.PurgeBatch
+	}
+	for _, k := range sqlstore.PurgeKinds {
+		before := p.Before
+		if k.Audit {
+			before = p.AuditBefore
+		}
+		if before.IsZero() {
+			continue
+		}
+		q := "DELETE FROM " + k.Table + " WHERE " + k.Key + " IN (" + k.Select(" FOR UPDATE OF x SKIP LOCKED") + ")"
+		tag, err := db.pool.Exec(ctx, q, codec{}.TimeArg(before), batch)
+		if err != nil {
+			return res, fmt.Errorf("postgres: purge %s: %w", k.Table, translate(err))
+		}
+		*k.Count(&res) = int(tag.RowsAffected())
+	}
+	return res, nil
+}

@@ -1,0 +1,65 @@
+package sqlstore
+
+import "github.com/renova-auth/renova/internal/store"
+
+// PurgeBatch is Purge's default batch: 500 rows per statement keeps one
+// SQLite write transaction to a few milliseconds.
+const PurgeBatch = 500
+
+// PurgeKind is one kind of row the retention job removes. Pred is its
+// condition on the row aliased x, with $1 the cut-off time. Select lists
+// candidate keys ($2 = batch); a backend deletes them re-checking Pred.
+type PurgeKind struct {
+	Table string // the table
+	Key   string // its primary key column
+	Pred  string // the condition on x, with $1 the cut-off
+	From  string // the FROM clause Select scans, x being the table
+	Audit bool   // $1 is AuditBefore, not Before
+	// Count returns the field of a PurgeResult this kind counts in.
+	Count func(r *store.PurgeResult) *int
+}
+
+// Select returns the candidate query, with lock appended (PostgreSQL's
+// FOR UPDATE OF x SKIP LOCKED; "" on SQLite).
+func (k PurgeKind) Select(lock string) string {
+	return "SELECT x." + k.Key + " FROM " + k.From + " WHERE " + k.Pred + " LIMIT $2" + lock
+}
+
+// ended is a session's "ended before $1" on alias s: revoked, idle or
+// absolutely expired. idle_expires_at never passes expires_at, but both
+// are named so the condition does not rest on that.
+const ended = "(s.revoked_at < $1 OR s.idle_expires_at < $1 OR s.expires_at < $1)"
+
+// PurgeKinds are the kinds, in the order one round removes them: a
+// session goes once its tokens are gone (their foreign key).
+var PurgeKinds = []PurgeKind{
+	{Table: "refresh_tokens", Key: "hash",
+		Pred:  "EXISTS (SELECT 1 FROM sessions s WHERE s.id = x.session_id AND " + ended + ")",
+		From:  "refresh_tokens x",
+		Count: func(r *store.PurgeResult) *int { return &r.EndedTokens }},
+	// A used token always got its successor in the same transaction
+	// (Rotate), so used_at says "rotated away". No EXISTS on the
+	// successor: that one may be a used token removed in an earlier batch,
+	// which would pin its parent for good. used_at < $1 is false for the
+	// unused (live) token of a session, whose used_at is NULL.
+	{Table: "refresh_tokens", Key: "hash",
+		Pred:  "x.used_at < $1",
+		From:  "refresh_tokens x",
+		Count: func(r *store.PurgeResult) *int { return &r.UsedTokens }},
+	{Table: "sessions", Key: "id",
+		Pred:  "(x.revoked_at < $1 OR x.idle_expires_at < $1 OR x.expires_at < $1) AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = x.id)",
+		From:  "sessions x",
+		Count: func(r *store.PurgeResult) *int { return &r.Sessions }},
+	{Table: "browser_sessions", Key: "id",
+		Pred:  "(x.revoked_at < $1 OR x.expires_at < $1)",
+		From:  "browser_sessions x",
+		Count: func(r *store.PurgeResult) *int { return &r.BrowserSessions }},
+	{Table: "auth_codes", Key: "hash",
+		Pred:  "x.expires_at < $1",
+		From:  "auth_codes x",
+		Count: func(r *store.PurgeResult) *int { return &r.AuthCodes }},
+	{Table: "audit_events", Key: "id", Audit: true,
+		Pred:  "x.time < $1",
+		From:  "audit_events x",
+		Count: func(r *store.PurgeResult) *int { return &r.AuditEvents }},
+}
