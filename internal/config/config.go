@@ -61,7 +61,7 @@ type Config struct {
 	// PasswordMinLength is the shortest password accepted, in characters;
 	// zero means the core's default (10).
 	PasswordMinLength int `json:"password_min_length"`
-	// Retention is how long ended sessions, rotated-away refresh tokens,
+	// Retention is how long the tokens of ended sessions, rotated-away tokens,
 	// ended browser sessions and expired codes are kept (0 keeps them
 	// all); AuditRetention is the same for audit events (issue 14).
 	Retention      time.Duration `json:"retention"`
@@ -123,7 +123,7 @@ var settings = []setting{
 	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},
 	{"key-rotation", "RENOVA_KEY_ROTATION", "how long a signing key signs before it is rotated automatically (0 = only by hand)", "2160h", dur(func(c *Config) *time.Duration { return &c.KeyRotation })},
-	{"retention", "RENOVA_RETENTION", "how long ended sessions, rotated-away refresh tokens and expired codes are kept (0 = keep everything; at least 1h otherwise)", "720h", dur(func(c *Config) *time.Duration { return &c.Retention })},
+	{"retention", "RENOVA_RETENTION", "how long the refresh tokens of ended sessions, rotated-away refresh tokens, ended browser sessions and expired codes are kept (0 = keep everything; at least 1h otherwise)", "720h", dur(func(c *Config) *time.Duration { return &c.Retention })},
 	{"audit-retention", "RENOVA_AUDIT_RETENTION", "how long audit events are kept (0 = keep everything)", "2160h", dur(func(c *Config) *time.Duration { return &c.AuditRetention })},
 	{"login-slots", "RENOVA_LOGIN_SLOTS", "password hashes computed at once (0 = half the CPUs)", "0", num(func(c *Config) *int { return &c.LoginSlots })},
 	{"debug-addr", "RENOVA_DEBUG_ADDR", "address for pprof (off when empty)", "", str(func(c *Config) *string { return &c.DebugAddr })},

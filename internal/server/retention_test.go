@@ -52,8 +52,8 @@ func TestRetentionJob(t *testing.T) {
 			}
 		}
 	}
-	if series != 6 {
-		t.Errorf("renova_retention_deleted_total has %d series, want 6 kinds", series)
+	if series != 5 {
+		t.Errorf("renova_retention_deleted_total has %d series, want 5 kinds", series)
 	}
 	if !found {
 		t.Errorf("want %s", strings.TrimSpace(want))

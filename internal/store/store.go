@@ -177,7 +177,6 @@ type PurgeParams struct {
 type PurgeResult struct {
 	EndedTokens     int // tokens of ended sessions
 	UsedTokens      int // rotated-away tokens of sessions still live
-	Sessions        int // ended sessions, once their tokens are gone
 	BrowserSessions int
 	AuthCodes       int
 	AuditEvents     int
@@ -185,14 +184,13 @@ type PurgeResult struct {
 
 // Total is the number of rows the round removed.
 func (r PurgeResult) Total() int {
-	return r.EndedTokens + r.UsedTokens + r.Sessions + r.BrowserSessions + r.AuthCodes + r.AuditEvents
+	return r.EndedTokens + r.UsedTokens + r.BrowserSessions + r.AuthCodes + r.AuditEvents
 }
 
 // Add adds o's counts to r.
 func (r *PurgeResult) Add(o PurgeResult) {
 	r.EndedTokens += o.EndedTokens
 	r.UsedTokens += o.UsedTokens
-	r.Sessions += o.Sessions
 	r.BrowserSessions += o.BrowserSessions
 	r.AuthCodes += o.AuthCodes
 	r.AuditEvents += o.AuditEvents
@@ -200,7 +198,7 @@ func (r *PurgeResult) Add(o PurgeResult) {
 
 // Kinds lists the counts by their metric label, in purge order.
 func (r PurgeResult) Kinds() []KindCount {
-	return []KindCount{{"ended_tokens", r.EndedTokens}, {"used_tokens", r.UsedTokens}, {"sessions", r.Sessions},
+	return []KindCount{{"ended_tokens", r.EndedTokens}, {"used_tokens", r.UsedTokens},
 		{"browser_sessions", r.BrowserSessions}, {"auth_codes", r.AuthCodes}, {"audit_events", r.AuditEvents}}
 }
 
