@@ -186,3 +186,20 @@ func TestReopenKeepsSessions(t *testing.T) {
 			st.Token.Used(), st.Child, st.Session.Generation, next)
 	}
 }
+
+// TestCloseTwice: a second Close (an explicit one followed by a deferred
+// one) returns the first's result; it used to panic closing the
+// checkpointer's channel again.
+func TestCloseTwice(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "renova.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := db.Close()
+	if first != nil {
+		t.Fatalf("first Close = %v", first)
+	}
+	if second := db.Close(); second != first {
+		t.Errorf("second Close = %v, want the first's result %v", second, first)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -33,6 +34,9 @@ type DB struct {
 	rs   readStmts     // prepared statements of the read pool
 	stop chan struct{} // closed by Close to stop the checkpointer
 	done chan struct{} // closed by the checkpointer when it has stopped
+
+	closeOnce sync.Once // Close runs once; later calls get its result
+	closeErr  error
 }
 
 var _ store.Store = (*DB)(nil)
@@ -157,13 +161,18 @@ func (db *DB) checkpointer() {
 }
 
 // Close stops the checkpointer and closes both pools; closing the last
-// connection checkpoints what is left in the WAL.
+// connection checkpoints what is left in the WAL. A second Close (a
+// deferred one after an explicit one, say) returns the first's result
+// instead of closing a closed channel.
 func (db *DB) Close() error {
-	if db.stop != nil {
-		close(db.stop)
-		<-db.done
-	}
-	return errors.Join(closeStmts(db.ws.named()), closeStmts(db.rs.named()), db.r.Close(), db.w.Close())
+	db.closeOnce.Do(func() {
+		if db.stop != nil {
+			close(db.stop)
+			<-db.done
+		}
+		db.closeErr = errors.Join(closeStmts(db.ws.named()), closeStmts(db.rs.named()), db.r.Close(), db.w.Close())
+	})
+	return db.closeErr
 }
 
 // Ping reports whether the database file answers a query.
