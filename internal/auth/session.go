@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/store"
@@ -32,6 +33,23 @@ func (s *Service) Logout(ctx context.Context, sessionID string, m Meta) error {
 		return storeErr("load session", err)
 	}
 	return s.revoke(ctx, sess, "logout", sess.UserID, m)
+}
+
+// RevokeSession revokes one session by id on an operator's word (the
+// CLI, later the admin API), audited with actor like every revocation; an
+// unknown id is ErrNotFound. Revoking a revoked session keeps its first
+// reason.
+func (s *Service) RevokeSession(ctx context.Context, id, reason, actor string, m Meta) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	sess, err := s.st.GetSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("session %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return storeErr("load session", err)
+	}
+	return s.revoke(ctx, sess, reason, actor, m)
 }
 
 func (s *Service) revoke(ctx context.Context, sess *store.Session, reason, actor string, m Meta) error {

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -350,5 +351,26 @@ func TestRefreshMetrics(t *testing.T) {
 	}
 	if !slices.Contains(f.audit(t, g.Session.ID), "refresh.grace_replay/") {
 		t.Error("the grace replay was not audited")
+	}
+}
+
+// TestRevokeSessionByID: an operator's revocation of one session by id
+// ends it and is audited with the actor and reason; an unknown id is
+// ErrNotFound.
+func TestRevokeSessionByID(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	g := f.login(t, f.conf)
+	if err := f.svc.RevokeSession(context.Background(), g.Session.ID, "admin", "cli", auth.Meta{}); err != nil {
+		t.Fatalf("RevokeSession = %v", err)
+	}
+	if _, err := f.svc.Refresh(context.Background(), auth.RefreshRequest{Client: f.conf, Token: g.RefreshToken}); auth.AsError(err) == nil ||
+		auth.AsError(err).Reason != auth.ReasonSessionRevoked {
+		t.Errorf("refresh after RevokeSession = %v, want session_revoked", err)
+	}
+	if got := f.audit(t, g.Session.ID); !slices.Contains(got, "session.revoked/admin") {
+		t.Errorf("audit = %v, want session.revoked/admin", got)
+	}
+	if err := f.svc.RevokeSession(context.Background(), "ses_nope", "admin", "cli", auth.Meta{}); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("RevokeSession(unknown) = %v, want ErrNotFound", err)
 	}
 }

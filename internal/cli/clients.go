@@ -218,11 +218,9 @@ func keysCmd() *cobra.Command {
 
 // sessionsCmd lists and revokes sessions, each one refresh-token family.
 // list shows at most the 100 newest, with a state computed now, since an
-// expired session stays in the store as it was. revoke --user
-// logs a user out everywhere through the core, which audits it; a single
-// SESSION_ID is revoked in the store directly with reason "admin", because
-// the core has no verb for one session by id yet, so that path is not
-// audited.
+// expired session stays in the store as it was. revoke goes through the
+// core, which audits it: --user logs a user out everywhere, a SESSION_ID
+// ends that one session with reason "admin" and actor "cli".
 func sessionsCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "sessions", Short: "list and revoke sessions"}
 	list := &cobra.Command{Use: "list", Short: "list sessions (newest first)", Args: cobra.NoArgs,
@@ -273,7 +271,7 @@ func sessionsCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "revoked %d session(s) of %s\n", n, u.Login)
 				return nil
 			}
-			if err := app.Store.RevokeSession(cmd.Context(), args[0], "admin", time.Now()); err != nil {
+			if err := app.Svc.RevokeSession(cmd.Context(), args[0], "admin", "cli", auth.Meta{}); err != nil {
 				return fmt.Errorf("revoke %s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/renova-auth/renova/internal/store"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,12 @@ func TestSessionsRevoke(t *testing.T) {
 	}
 	if reason := refresh(t, app, admin1); reason != "session_revoked" {
 		t.Errorf("refresh of the revoked session: reason %q, want session_revoked", reason)
+	}
+	// The operator's revocation is audited like any other, naming the CLI.
+	app.Audit.Flush()
+	if ev, err := app.Store.ListAudit(context.Background(), store.AuditFilter{SessionID: admin1.Session.ID, Action: "session.revoked"}); err != nil ||
+		len(ev) != 1 || ev[0].Actor != "cli" || ev[0].Reason != "admin" {
+		t.Errorf("audit of sessions revoke = %+v, %v; want one session.revoked by cli, reason admin", ev, err)
 	}
 	if reason := refresh(t, app, admin2); reason != "" {
 		t.Errorf("refresh of admin's other session: reason %q, want it to rotate", reason)
