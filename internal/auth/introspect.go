@@ -45,7 +45,7 @@ func (s *Service) Introspect(ctx context.Context, c *store.Client, tok string) (
 		sctx, cancel := s.withTimeout(ctx)
 		defer cancel()
 		sess, err := s.st.GetSession(sctx, claims.SessionID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && sess.Revoked()) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !s.live(sess)) {
 			return &Introspection{}, nil
 		}
 		if err != nil {

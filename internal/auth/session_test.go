@@ -374,3 +374,30 @@ func TestRevokeSessionByID(t *testing.T) {
 		t.Errorf("RevokeSession(unknown) = %v, want ErrNotFound", err)
 	}
 }
+
+// TestIntrospectEndedSession: an access token that is itself unexpired but
+// whose session reached its absolute lifetime is inactive, as
+// Authenticate already treats it (it was reported active).
+func TestIntrospectEndedSession(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	ctx := context.Background()
+	g := f.login(t, f.conf)
+	// Refresh inside the idle timeout up to 5 minutes before the session's
+	// absolute end (3 h): its last access token lives 15 minutes, so it
+	// outlives the session, which ends 6 minutes later.
+	for _, step := range []time.Duration{50 * time.Minute, 50 * time.Minute, 50 * time.Minute, 25 * time.Minute} {
+		f.clock.Advance(step)
+		g = f.mustRefresh(t, g.RefreshToken)
+	}
+	f.clock.Advance(6 * time.Minute)
+	if !f.clock.Now().Before(g.ExpiresAt) {
+		t.Fatalf("test setup: the access token expired at %v, before the session (now %v)", g.ExpiresAt, f.clock.Now())
+	}
+	in, err := f.svc.Introspect(ctx, f.conf, g.AccessToken)
+	if err != nil || in.Active {
+		t.Errorf("Introspect(access token of an ended session) = %+v, %v; want inactive", in, err)
+	}
+	if _, _, err := f.svc.Authenticate(ctx, f.conf, g.AccessToken); err == nil {
+		t.Errorf("Authenticate accepted the access token of an ended session")
+	}
+}
