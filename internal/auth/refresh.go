@@ -66,6 +66,11 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Grant, erro
 			return nil, err
 		}
 	}
+	if req.Scope != "" {
+		if err := s.checkScope(ctx, tok, req.Scope); err != nil {
+			return nil, err
+		}
+	}
 	for range claimAttempts {
 		g, done, err := s.tryRotate(ctx, req, tok, next)
 		if done {
@@ -187,8 +192,31 @@ func (s *Service) finish(ctx context.Context, req RefreshRequest, sess *store.Se
 	return g, nil
 }
 
+// checkScope refuses, before the claim (so the token stays good), a
+// refresh that asks for a scope its session was not granted: RFC 6749 §6,
+// "MUST NOT include any scope not originally granted". It costs one read,
+// and only refreshes that name a scope pay it; a token the read does not
+// find is left to the claim to explain.
+func (s *Service) checkScope(ctx context.Context, tok secret.Token, requested string) error {
+	st, err := s.st.RefreshState(ctx, tok.Hash())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return storeErr("load refresh state", err)
+	}
+	have := strings.Fields(st.Session.Scope)
+	for _, sc := range strings.Fields(requested) {
+		if !slices.Contains(have, sc) {
+			return errorf(InvalidScope, "scope %q was not granted to this session", sc)
+		}
+	}
+	return nil
+}
+
 // narrow returns the scopes of requested that the session holds (RFC 6749
-// §6: a refresh may narrow, never widen); an empty request keeps them all.
+// §6: a refresh may narrow, never widen; checkScope has refused any
+// other); an empty request keeps them all.
 func narrow(requested, session string) string {
 	if requested == "" {
 		return session
