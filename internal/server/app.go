@@ -50,6 +50,9 @@ type App struct {
 	now func() time.Time
 	// retained counts the retention job's deletions (retention.go).
 	retained *prometheus.CounterVec
+	// formKey signs the hosted pages' CSRF tokens; derived from the master
+	// secret in Build, which reads that secret once.
+	formKey []byte
 }
 
 // Options tune Build for tests and benchmarks. Now is the clock of every
@@ -106,7 +109,8 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	})
 	reg.MustRegister(newKeyAge(st, opt.Now))
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
-		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg)}, nil
+		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg),
+		formKey: secret.Derive(master, "login form csrf v1")}, nil
 }
 
 // Close flushes the audit log and then closes the store, in that order:

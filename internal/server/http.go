@@ -14,7 +14,6 @@ import (
 
 	"github.com/renova-auth/renova/internal/dialect/standard"
 	"github.com/renova-auth/renova/internal/httpx"
-	"github.com/renova-auth/renova/internal/secret"
 )
 
 // surface is one mounted set of routes (the standard OAuth endpoints or a
@@ -38,11 +37,7 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	master, err := masterSecret(a.Cfg, a.Logger)
-	if err != nil {
-		return nil, err
-	}
-	std := standard.New(a.Svc, a.Ring, a.Logger, secret.Derive(master, "login form csrf v1"))
+	std := standard.New(a.Svc, a.Ring, a.Logger, a.formKey)
 	surfaces := append([]named{{"standard", std, a.standardCORS(), "standard", ""}}, mounted...)
 	routes, err := collect(surfaces)
 	if err != nil {
