@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/store/sqlstore"
@@ -14,25 +15,12 @@ import (
 // rotated, revoked) is left for the next round instead of waited for, and
 // the purge holds its few hundred row locks for one short statement.
 func (db *DB) Purge(ctx context.Context, p store.PurgeParams) (store.PurgeResult, error) {
-	var res store.PurgeResult
-	batch := p.Batch
-	if batch <= 0 {
-		batch = sqlstore.PurgeBatch
-	}
-	for _, k := range sqlstore.PurgeKinds {
-		before := p.Before
-		if k.Audit {
-			before = p.AuditBefore
-		}
-		if before.IsZero() {
-			continue
-		}
+	return sqlstore.Purge(p, func(k sqlstore.PurgeKind, before time.Time, batch int) (int, error) {
 		q := "DELETE FROM " + k.Table + " WHERE " + k.Key + " IN (" + k.Select(" FOR UPDATE OF x SKIP LOCKED") + ")"
 		tag, err := db.pool.Exec(ctx, q, codec{}.TimeArg(before), batch)
 		if err != nil {
-			return res, fmt.Errorf("postgres: purge %s: %w", k.Table, translate(err))
+			return 0, fmt.Errorf("postgres: purge %s: %w", k.Table, translate(err))
 		}
-		*k.Count(&res) = int(tag.RowsAffected())
-	}
-	return res, nil
+		return int(tag.RowsAffected()), nil
+	})
 }

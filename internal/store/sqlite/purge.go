@@ -13,26 +13,9 @@ import (
 // the writer however long the scan, then deletes them by primary key in
 // one short transaction of the writer, re-checking the kind's condition.
 func (db *DB) Purge(ctx context.Context, p store.PurgeParams) (store.PurgeResult, error) {
-	var res store.PurgeResult
-	batch := p.Batch
-	if batch <= 0 {
-		batch = sqlstore.PurgeBatch
-	}
-	for _, k := range sqlstore.PurgeKinds {
-		before := p.Before
-		if k.Audit {
-			before = p.AuditBefore
-		}
-		if before.IsZero() {
-			continue
-		}
-		n, err := db.purgeKind(ctx, k, before, batch)
-		if err != nil {
-			return res, err
-		}
-		*k.Count(&res) = n
-	}
-	return res, nil
+	return sqlstore.Purge(p, func(k sqlstore.PurgeKind, before time.Time, batch int) (int, error) {
+		return db.purgeKind(ctx, k, before, batch)
+	})
 }
 
 // purgeKind removes up to batch rows of one kind.

@@ -1,6 +1,10 @@
 package sqlstore
 
-import "github.com/renova-auth/renova/internal/store"
+import (
+	"time"
+
+	"github.com/renova-auth/renova/internal/store"
+)
 
 // PurgeBatch is Purge's default batch: 500 rows per statement keeps one
 // SQLite write transaction to a few milliseconds.
@@ -62,4 +66,30 @@ var PurgeKinds = []PurgeKind{
 		Pred:  "x.time < $1",
 		From:  "audit_events x",
 		Count: func(r *store.PurgeResult) *int { return &r.AuditEvents }},
+}
+
+// Purge runs one retention round over PurgeKinds: for each kind whose
+// cut-off is set, del removes at most the batch (p.Batch, else PurgeBatch)
+// of rows older than it, the backend's own way, and returns how many.
+func Purge(p store.PurgeParams, del func(k PurgeKind, before time.Time, batch int) (int, error)) (store.PurgeResult, error) {
+	var res store.PurgeResult
+	batch := p.Batch
+	if batch <= 0 {
+		batch = PurgeBatch
+	}
+	for _, k := range PurgeKinds {
+		before := p.Before
+		if k.Audit {
+			before = p.AuditBefore
+		}
+		if before.IsZero() {
+			continue
+		}
+		n, err := del(k, before, batch)
+		if err != nil {
+			return res, err
+		}
+		*k.Count(&res) = n
+	}
+	return res, nil
 }
