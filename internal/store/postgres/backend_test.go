@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/renova-auth/renova/internal/store/storetest"
 	"io/fs"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -303,28 +303,7 @@ func TestMigrateKeepsData(t *testing.T) {
 	if n := queryText(t, u, "SELECT count(*)::text FROM schema_migrations WHERE version = '0003_browsers'"); n != "1" {
 		t.Fatalf("0003_browsers recorded %s times, want 1", n)
 	}
-	c, err := db.GetClient(ctx, "cli")
-	must(t, err)
-	want := &store.Client{ID: "cli", TenantID: "ten", Name: "old", RedirectURIs: []string{"https://old.example/cb"},
-		Grants: []string{"password", "refresh_token"}, Alg: "ES256", AccessTTL: time.Minute, IdleTTL: time.Hour,
-		AbsoluteTTL: 24 * time.Hour, CreatedAt: t0}
-	if !reflect.DeepEqual(c, want) {
-		t.Errorf("client after migrating = %+v\nwant %+v", c, want)
-	}
-	s, err := db.GetSession(ctx, "ses")
-	must(t, err)
-	wantS := &store.Session{ID: "ses", TenantID: "ten", UserID: "usr", ClientID: "cli", Scope: "openid", Generation: 1,
-		CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(24 * time.Hour), IP: "192.0.2.1"}
-	if !reflect.DeepEqual(s, wantS) {
-		t.Errorf("session after migrating = %+v\nwant %+v", s, wantS)
-	}
-	if u, err := db.UserByLogin(ctx, "ten", "alice"); err != nil || u.ID != "usr" {
-		t.Errorf("UserByLogin after migrating = %v, %v", u, err)
-	}
-	at := t0.Add(time.Minute)
-	if _, err := db.Rotate(ctx, store.RotateParams{Hash: []byte{1, 2}, ClientID: "cli", Now: at, IdleUntil: at.Add(time.Hour), NextHash: []byte{3, 4}}); err != nil {
-		t.Errorf("Rotate of a session from before the migration = %v", err)
-	}
+	storetest.CheckMigrated(t, db, t0)
 }
 
 // TestResourceFaultsAreUnavailable raises, from a real server, the errors

@@ -4,12 +4,10 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/renova-auth/renova/internal/store"
+	"github.com/renova-auth/renova/internal/store/storetest"
 )
 
 // embeddedVersions lists the versions of the embedded migrations, in the
@@ -124,26 +122,5 @@ func TestMigrateKeepsData(t *testing.T) {
 	if n := queryString(t, raw, "SELECT count(*) FROM schema_migrations WHERE version = '0003_browsers'"); n != "1" {
 		t.Fatalf("0003_browsers recorded %s times, want 1", n)
 	}
-	c, err := db.GetClient(ctx, "cli")
-	must(t, err)
-	want := &store.Client{ID: "cli", TenantID: "ten", Name: "old", RedirectURIs: []string{"https://old.example/cb"},
-		Grants: []string{"password", "refresh_token"}, Alg: "ES256", AccessTTL: time.Minute, IdleTTL: time.Hour,
-		AbsoluteTTL: 24 * time.Hour, CreatedAt: t0}
-	if !reflect.DeepEqual(c, want) {
-		t.Errorf("client after migrating = %+v\nwant %+v", c, want)
-	}
-	s, err := db.GetSession(ctx, "ses")
-	must(t, err)
-	wantS := &store.Session{ID: "ses", TenantID: "ten", UserID: "usr", ClientID: "cli", Scope: "openid", Generation: 1,
-		CreatedAt: t0, LastUsedAt: t0, IdleExpiresAt: t0.Add(time.Hour), ExpiresAt: t0.Add(24 * time.Hour), IP: "192.0.2.1"}
-	if !reflect.DeepEqual(s, wantS) {
-		t.Errorf("session after migrating = %+v\nwant %+v", s, wantS)
-	}
-	u, err := db.UserByLogin(ctx, "ten", "alice")
-	if err != nil || u.ID != "usr" {
-		t.Errorf("UserByLogin after migrating = %v, %v", u, err)
-	}
-	if _, err := db.Rotate(ctx, rotateParams([]byte{1, 2}, []byte{3, 4})); err != nil {
-		t.Errorf("Rotate of a session from before the migration = %v", err)
-	}
+	storetest.CheckMigrated(t, db, t0)
 }
