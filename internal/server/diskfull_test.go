@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -63,16 +61,7 @@ func fill(t *testing.T, path string) {
 // refreshResponse is refresh with the headers, for Retry-After.
 func refreshResponse(t *testing.T, env *apptest.Env, c *apptestCreds, rt string) (*apptest.Response, map[string]any) {
 	t.Helper()
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
-	req, _ := http.NewRequest("POST", env.URL+"/oauth2/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(c.id, c.secret)
-	r := env.Do(t, req)
-	var v map[string]any
-	if err := json.Unmarshal(r.Body, &v); err != nil {
-		t.Fatalf("%d %q: %v", r.Status, r.Body, err)
-	}
-	return r, v
+	return tokenResponse(t, env, c, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
 }
 
 // waitStatus polls path until it answers want, for at most d.

@@ -23,6 +23,14 @@ type apptestCreds struct{ id, secret, user, pass string }
 
 func tokenCall(t *testing.T, env *apptest.Env, c *apptestCreds, form url.Values) (int, map[string]any) {
 	t.Helper()
+	r, v := tokenResponse(t, env, c, form)
+	return r.Status, v
+}
+
+// tokenResponse posts form to /oauth2/token as client c and returns the
+// whole response (for its headers) and the decoded body.
+func tokenResponse(t *testing.T, env *apptest.Env, c *apptestCreds, form url.Values) (*apptest.Response, map[string]any) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", env.URL+"/oauth2/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.id, c.secret)
@@ -31,7 +39,7 @@ func tokenCall(t *testing.T, env *apptest.Env, c *apptestCreds, form url.Values)
 	if err := json.Unmarshal(r.Body, &v); err != nil {
 		t.Fatalf("%d %q: %v", r.Status, r.Body, err)
 	}
-	return r.Status, v
+	return r, v
 }
 
 func credsOf(env *apptest.Env) *apptestCreds {
