@@ -74,6 +74,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Cause }
 
+// RetryIn is when the client may try again (RetryAfter); the surfaces'
+// error skeleton (httpx.Errors) sends it as Retry-After.
+func (e *Error) RetryIn() time.Duration { return e.RetryAfter }
+
 // AsError returns err as an *Error, or nil when it is an internal error.
 func AsError(err error) *Error {
 	var ae *Error

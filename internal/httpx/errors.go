@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"encoding/xml"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -58,25 +59,32 @@ func (e Errors) Answer(w http.ResponseWriter, r *http.Request, err error) {
 		p.Decode, status = nil, http.StatusInternalServerError
 	case p.Decode == nil:
 		p.Auth = auth.AsError(err)
-		e.refused(w, r, status, p.Auth)
+		e.refused(w, r, status, err, p.Auth)
 	}
 	p.Status = status
 	e.Write(w, r, p)
 }
 
-// refused logs the cause of a known refusal and sets Retry-After on 503.
-func (e Errors) refused(w http.ResponseWriter, r *http.Request, status int, ae *auth.Error) {
-	if ae == nil {
-		return
-	}
-	if ae.Cause != nil {
+// refused logs the cause of a known refusal and sets Retry-After: on a 503
+// always (from the error's delay, at least 1 s), on a 429 when the error
+// names a delay (RFC 9110 §10.2.3, RFC 6585 §4).
+func (e Errors) refused(w http.ResponseWriter, r *http.Request, status int, err error, ae *auth.Error) {
+	if ae != nil && ae.Cause != nil {
 		e.logger().InfoContext(r.Context(), "request refused", "code", ae.Code, "reason", ae.Reason,
 			"err", ae.Cause, "trace_id", TraceID(r.Context()))
 	}
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", RetryAfter(ae.RetryAfter))
+	var rt retryer
+	if !errors.As(err, &rt) {
+		return
+	}
+	if d := rt.RetryIn(); status == http.StatusServiceUnavailable || (status == http.StatusTooManyRequests && d > 0) {
+		w.Header().Set("Retry-After", RetryAfter(d))
 	}
 }
+
+// retryer is a refusal that says when to try again: the core's
+// *auth.Error, or a surface's own (HDI's creation limit).
+type retryer interface{ RetryIn() time.Duration }
 
 func (e Errors) logger() *slog.Logger {
 	if e.Logger == nil {

@@ -302,3 +302,31 @@ func TestProblemInternal(t *testing.T) {
 		}
 	}
 }
+
+// limited is a surface's own 429 refusal that names its delay.
+type limited struct{ d time.Duration }
+
+func (l limited) Error() string          { return "too many" }
+func (l limited) RetryIn() time.Duration { return l.d }
+
+// TestRetryAfterOn429: a 429 carries Retry-After when its error names a
+// delay, and none when the delay is zero; the 503 rule is unchanged.
+func TestRetryAfterOn429(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"429 with a delay", limited{2400 * time.Second}, "2400"},
+		{"429 with a sub-second delay", limited{300 * time.Millisecond}, "1"},
+		{"429 without a delay", limited{0}, ""},
+	} {
+		e := Errors{Status: func(error) (int, bool) { return http.StatusTooManyRequests, true },
+			Write: func(w http.ResponseWriter, r *http.Request, p Problem) { w.WriteHeader(p.Status) }}
+		w := httptest.NewRecorder()
+		e.Answer(w, httptest.NewRequest(http.MethodPost, "/", nil), tc.err)
+		if got := w.Header().Get("Retry-After"); w.Code != http.StatusTooManyRequests || got != tc.want {
+			t.Errorf("Answer(%s) = %d Retry-After %q, want 429 and %q", tc.name, w.Code, got, tc.want)
+		}
+	}
+}

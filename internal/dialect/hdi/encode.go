@@ -45,6 +45,10 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
+// RetryIn is the delay the 429 of the creation limit sends as Retry-After
+// (httpx.Errors sets the header).
+func (e *apiError) RetryIn() time.Duration { return e.RetryAfter }
+
 // wire is a status and error code on the wire.
 type wire struct {
 	status int
@@ -119,10 +123,6 @@ func (s *Surface) errs(call string) httpx.Errors {
 		},
 		Write: func(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
 			_, b, _ := classify(call, p.Err)
-			var e *apiError
-			if errors.As(p.Err, &e) && e.RetryAfter > 0 {
-				w.Header().Set("Retry-After", httpx.RetryAfter(e.RetryAfter))
-			}
 			switch {
 			case p.Internal():
 				b = errorBody{Code: "internal_error", Message: httpx.InternalMessage(p.TraceID)}
