@@ -22,7 +22,7 @@ const (
 // authenticate checks req's password under the login throttle, for Login
 // and SignIn alike (PRODUCT.md §6, issue 14):
 //   - per account and IP: LoginAccountLimit failures lock that pair out
-//     for the rest of the window (503 with Retry-After);
+//     for the rest of the window (503 with the real Retry-After);
 //   - per IP: LoginIPLimit failures, whatever the accounts;
 //   - per account across all IPs: past LoginSlowdownAfter failures every
 //     login of the account waits a growing, capped delay first; it slows
@@ -31,6 +31,12 @@ const (
 // The account is the user when one answers to the name, so a login name
 // and its e-mail count as one; an unknown name counts by its lower-cased
 // spelling. Either way one spelling is limited alike, known or not.
+//
+// The counts live in cfg.Throttle, shared by the replicas on PostgreSQL.
+// When it fails the login fails closed, with the store's 503: the
+// throttle is what stands between a guesser and the passwords, and the
+// users, sessions and counts share one database, so a login could not
+// have finished without it anyway.
 func (s *Service) authenticate(ctx context.Context, req LoginRequest) (*store.User, error) {
 	tenantID := req.TenantID
 	if tenantID == "" {
@@ -41,30 +47,63 @@ func (s *Service) authenticate(ctx context.Context, req LoginRequest) (*store.Us
 		s.metrics.Logins.WithLabelValues("failure").Inc()
 		return nil, err
 	}
-	acct := accountKey(tenantID, u, req.Username)
-	pair, ip := acct+"@"+req.Meta.IP, "ip:"+req.Meta.IP
-	if err := s.throttled(pair, ip); err != nil {
-		s.metrics.Logins.WithLabelValues("throttled").Inc()
-		return nil, err
-	}
-	if err := s.slowDown(ctx, acct); err != nil {
-		s.metrics.Logins.WithLabelValues("failure").Inc()
+	at, err := s.admitLogin(ctx, accountKey(tenantID, u, req.Username), req.Meta.IP)
+	if err != nil {
 		return nil, err
 	}
 	u, err = s.checkPassword(ctx, req, tenantID, u)
+	if err == nil {
+		err = s.throttleCall(ctx, "throttle success", func(ctx context.Context) error { return s.login.Succeed(ctx, at) })
+	} else if AsError(err) == badCredentials {
+		if ferr := s.throttleCall(ctx, "throttle failure", func(ctx context.Context) error { return s.login.Fail(ctx, s.cfg.Now(), at) }); ferr != nil {
+			err = ferr
+		}
+	}
 	if err != nil {
 		s.metrics.Logins.WithLabelValues("failure").Inc()
-		if AsError(err) == badCredentials {
-			s.accountLimit.Fail(pair)
-			s.ipLimit.Fail(ip)
-			s.slowLimit.Fail(acct)
-		}
 		return nil, err
 	}
-	s.accountLimit.Reset(pair)
-	s.slowLimit.Reset(acct)
 	s.metrics.Logins.WithLabelValues("success").Inc()
 	return u, nil
+}
+
+// admitLogin reads the throttle's counts for a login of acct from ip (one
+// round trip), refuses it while locked out and waits its slowdown delay.
+// A delay before the check (not after a failure) gives a guesser no early
+// answer for the right password.
+func (s *Service) admitLogin(ctx context.Context, acct, ip string) (*throttle.Attempt, error) {
+	var at *throttle.Attempt
+	err := s.throttleCall(ctx, "throttle check", func(ctx context.Context) (err error) {
+		at, err = s.login.Check(ctx, s.cfg.Now(), acct, ip)
+		return err
+	})
+	if err != nil {
+		s.metrics.Logins.WithLabelValues("failure").Inc()
+		return nil, err
+	}
+	if wait := s.login.Wait(at); wait > 0 {
+		s.metrics.Logins.WithLabelValues("throttled").Inc()
+		return nil, &Error{Code: TemporarilyUnavailable, Reason: ReasonThrottled, RetryAfter: wait,
+			Description: "too many failed logins; retry later"}
+	}
+	if d := s.login.Delay(at); d > 0 {
+		if err := s.cfg.Sleep(ctx, d); err != nil {
+			s.metrics.Logins.WithLabelValues("failure").Inc()
+			return nil, unavailable(err)
+		}
+	}
+	return at, nil
+}
+
+// throttleCall runs one throttle store call under the store timeout; a
+// failure is the store's answer (503 when it is unavailable).
+func (s *Service) throttleCall(ctx context.Context, op string, call func(context.Context) error) error {
+	sctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if err := call(sctx); err != nil {
+		return storeErr(op, err)
+	}
+	return nil
 }
 
 // accountKey names the account a login counts against: the user's ID when
@@ -91,36 +130,6 @@ func (s *Service) lookup(ctx context.Context, tenantID, name string) (*store.Use
 		return nil, storeErr("load user", err)
 	}
 	return u, nil
-}
-
-// throttled refuses a login while its account (from this IP) or its IP
-// has too many recent failures. The answer is a retryable 503 with
-// Retry-After in every dialect, and says nothing about the account.
-func (s *Service) throttled(pair, ip string) error {
-	for _, l := range []struct {
-		lim *throttle.Limiter
-		key string
-	}{{s.accountLimit, pair}, {s.ipLimit, ip}} {
-		if ok, wait := l.lim.Allow(l.key); !ok {
-			return &Error{Code: TemporarilyUnavailable, Reason: ReasonThrottled, RetryAfter: wait.Round(time.Second) + time.Second,
-				Description: "too many failed logins; retry later"}
-		}
-	}
-	return nil
-}
-
-// slowDown waits the account's delay before its password is checked: a
-// delay before the check (not after a failure) gives a guesser no early
-// answer for the right password.
-func (s *Service) slowDown(ctx context.Context, acct string) error {
-	d := s.slowdown.Delay(s.slowLimit.Failures(acct))
-	if d == 0 {
-		return nil
-	}
-	if err := s.cfg.Sleep(ctx, d); err != nil {
-		return unavailable(err)
-	}
-	return nil
 }
 
 // sleep waits d or until ctx ends.

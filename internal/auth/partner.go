@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/renova-auth/renova/internal/store"
 )
@@ -83,4 +84,19 @@ func ExternalID(u *store.User) string {
 func NamedBy(u *store.User, partner, id string) bool {
 	return strings.EqualFold(ExternalID(u), id) || strings.EqualFold(u.Login, id) ||
 		strings.EqualFold(u.Login, PartnerLogin(partner, id)) || (u.Email != "" && strings.EqualFold(u.Email, id))
+}
+
+// AdmitCreation records one user creation by partner unless max of its
+// creations fall in the last window, and otherwise returns how long
+// until the oldest of them leaves it (a sliding window). The log is kept
+// with the login throttle's counts, so with PostgreSQL every replica
+// counts the partner's creations together (issue 14). A store failure
+// refuses the creation (503): the limit fails closed, as logins do.
+func (s *Service) AdmitCreation(ctx context.Context, partner string, window time.Duration, max int) (time.Duration, error) {
+	var wait time.Duration
+	err := s.throttleCall(ctx, "admit creation", func(ctx context.Context) (err error) {
+		wait, err = s.cfg.Throttle.Admit(ctx, "new_users:"+partner, s.cfg.Now(), window, max)
+		return err
+	})
+	return wait, err
 }

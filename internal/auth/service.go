@@ -46,6 +46,10 @@ type Config struct {
 	LoginIPLimit int
 	// LoginWindow is the throttle's fixed window (default DefaultLoginWindow).
 	LoginWindow time.Duration
+	// Throttle keeps the login throttle's counts and the partners'
+	// creation logs: the shared database with several replicas (default:
+	// in this process, throttle.NewMemory).
+	Throttle store.Throttle
 	// MinPasswordLen is the shortest password accepted, in characters
 	// (default DefaultMinPasswordLen).
 	MinPasswordLen int
@@ -76,12 +80,9 @@ type Service struct {
 	verifier *token.Verifier
 	cfg      Config
 	metrics  *Metrics
-	// Failed logins are limited per account name and client IP, and per IP.
-	accountLimit *throttle.Limiter
-	ipLimit      *throttle.Limiter
-	// Failed logins of an account from every IP slow its logins down.
-	slowLimit *throttle.Limiter
-	slowdown  throttle.Slowdown
+	// login limits failed logins per account and IP and per IP, and slows
+	// down an account's logins after its failures from every IP.
+	login *throttle.Login
 
 	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
 	clients sync.Map // id → cachedClient
@@ -110,10 +111,8 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
 	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
-		accountLimit: throttle.New(cfg.LoginAccountLimit, cfg.LoginWindow, cfg.Now),
-		ipLimit:      throttle.New(cfg.LoginIPLimit, cfg.LoginWindow, cfg.Now),
-		slowLimit:    throttle.New(0, cfg.LoginWindow, cfg.Now),
-		slowdown:     throttle.Slowdown{After: cfg.LoginSlowdownAfter, Base: slowdownBase, Max: slowdownMax}}
+		login: &throttle.Login{Store: cfg.Throttle, AccountLimit: cfg.LoginAccountLimit, IPLimit: cfg.LoginIPLimit,
+			Window: cfg.LoginWindow, Slowdown: throttle.Slowdown{After: cfg.LoginSlowdownAfter, Base: slowdownBase, Max: slowdownMax}}}
 }
 
 // throttleDefaults fills the login throttle settings left zero.
@@ -132,6 +131,9 @@ func (c *Config) throttleDefaults() {
 	}
 	if c.Sleep == nil {
 		c.Sleep = sleep
+	}
+	if c.Throttle == nil {
+		c.Throttle = throttle.NewMemory()
 	}
 }
 

@@ -104,7 +104,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		Issuer: cfg.Issuer, SuccessorKey: secret.Derive(master, "refresh successor v1"),
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
-		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep,
+		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep, Throttle: throttleStore(st),
 		MinPasswordLen: cfg.PasswordMinLength,
 	})
 	reg.MustRegister(newKeyAge(st, opt.Now))

@@ -24,14 +24,3 @@ func (s Slowdown) Delay(n int) time.Duration {
 	}
 	return min(d, s.Max)
 }
-
-// Failures returns key's failures in its current window.
-func (l *Limiter) Failures(key string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	c := l.m[key]
-	if c == nil || l.now().Sub(c.start) >= l.Window {
-		return 0
-	}
-	return c.n
-}

@@ -20,22 +20,3 @@ func TestSlowdownDelay(t *testing.T) {
 		}
 	}
 }
-
-// TestFailures counts failures in the window and forgets them after it.
-func TestFailures(t *testing.T) {
-	now := time.Unix(0, 0)
-	l := New(0, time.Minute, func() time.Time { return now })
-	for range 3 {
-		l.Fail("k")
-	}
-	if got := l.Failures("k"); got != 3 {
-		t.Errorf("Failures after 3 = %d, want 3", got)
-	}
-	if got := l.Failures("other"); got != 0 {
-		t.Errorf("Failures(other) = %d, want 0", got)
-	}
-	now = now.Add(time.Minute)
-	if got := l.Failures("k"); got != 0 {
-		t.Errorf("Failures after the window = %d, want 0", got)
-	}
-}

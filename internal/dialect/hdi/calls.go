@@ -26,7 +26,7 @@ func (s *Surface) authorize(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.b.Svc.PartnerUser(r.Context(), s.b.Tenant.ID, cl.Client.ID, cl.User,
-		func() error { return s.created.admit(s.b.Svc.Now()) })
+		func() error { return s.admitCreation(r.Context(), cl.Client.ID) })
 	if err != nil {
 		return err
 	}

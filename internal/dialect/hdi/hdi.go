@@ -63,7 +63,7 @@ type Surface struct {
 	aud     string        // the JWT's aud (option aud, default the issuer)
 	doc     []byte        // openAPI with this mount's server URL
 	seal    *sealer       // seals the refresh token into the JWT's jti
-	created *creations    // the partner's user creations (option new_users_per_hour)
+	maxNew  int           // the partner's user creations per hour (option new_users_per_hour)
 }
 
 // New binds the dialect to a tenant, client and prefix. It fails at start,
@@ -79,11 +79,10 @@ func New(b dialect.Binding) (*Surface, error) {
 	if err := s.durations(); err != nil {
 		return nil, err
 	}
-	maxNew, err := newUsersOption(b.Options)
-	if err != nil {
+	var err error
+	if s.maxNew, err = newUsersOption(b.Options); err != nil {
 		return nil, err
 	}
-	s.created = &creations{max: maxNew}
 	if b.Client.AppCode == "" {
 		return nil, fmt.Errorf("hdi: client %q has no application code (renova client create --app-code)", b.Client.ID)
 	}

@@ -1,10 +1,10 @@
 package hdi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -17,31 +17,19 @@ const DefaultNewUsersPerHour = 1000
 // creationWindow is the sliding window of the creation limit.
 const creationWindow = time.Hour
 
-// creations is a sliding-window log of one partner's user creations. It
-// lives in the process: with several replicas each admits its own bound.
-type creations struct {
-	mu  sync.Mutex
-	max int
-	log []time.Time // creation instants inside the window, oldest first
-}
-
-// admit records a creation at now, or refuses it with 429 and the time
-// until the oldest creation in the window leaves it.
-func (c *creations) admit(now time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	i := 0
-	for i < len(c.log) && !now.Before(c.log[i].Add(creationWindow)) {
-		i++
+// admitCreation records a creation of one of partner's users, or refuses
+// it with 429 and the real time until the oldest creation in the hour
+// leaves it. The core keeps the log where the login throttle keeps its
+// counts: shared by every replica on PostgreSQL, so the bound holds for
+// the partner across them.
+func (s *Surface) admitCreation(ctx context.Context, partner string) error {
+	wait, err := s.b.Svc.AdmitCreation(ctx, partner, creationWindow, s.maxNew)
+	if err != nil || wait == 0 {
+		return err
 	}
-	c.log = c.log[i:]
-	if len(c.log) >= c.max {
-		return &apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-			Message:    fmt.Sprintf("this API key created %d users in the last hour; retry later", c.max),
-			RetryAfter: c.log[0].Add(creationWindow).Sub(now)}
-	}
-	c.log = append(c.log, now)
-	return nil
+	return &apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+		Message:    fmt.Sprintf("this API key created %d users in the last hour; retry later", s.maxNew),
+		RetryAfter: wait}
 }
 
 // newUsersOption reads the mount option new_users_per_hour.
