@@ -62,6 +62,9 @@ type Options struct {
 	// Logger, if set, receives the server's logs (default: warnings and
 	// above, discarded unless RENOVA_TEST_LOG is set).
 	Logger *slog.Logger
+	// Sleep, if set, receives the login slowdown's delays (default: they
+	// are skipped); tests record them instead of waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // FastPassword keeps test logins cheap; the hashing code path is the same.
@@ -105,8 +108,11 @@ func Start(t testing.TB, opt Options) *Env {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	if opt.Sleep == nil {
+		opt.Sleep = noSleep
+	}
 	ctx := context.Background()
-	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword, Sleep: noSleep})
+	app, err := server.Build(ctx, cfg, logger, server.Options{Now: opt.Clock.Now, Password: FastPassword, Sleep: opt.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
