@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/store"
 )
 
 // surfaceLogin is one surface's password login and the vendor shape of
@@ -297,4 +300,69 @@ func TestThrottleSingleProcessSQLite(t *testing.T) {
 		t.Errorf("the account from another IP = %d, want 200", got)
 	}
 	wantSleeps(t, r, 500*time.Millisecond)
+}
+
+// holdTable locks table in the schema of dbURL from a connection of its
+// own until release: every statement of renova that touches the table
+// waits for it and times out, while the rest of the database answers,
+// the way the throttle's part of a PostgreSQL outage looks to a login.
+func holdTable(t *testing.T, dbURL, table string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.Begin(ctx)
+	if err == nil {
+		_, err = tx.Exec(ctx, "LOCK TABLE "+table+" IN ACCESS EXCLUSIVE MODE")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			tx.Rollback(ctx)
+			conn.Close(ctx)
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// TestThrottleStoreDownFailsClosed: when PostgreSQL cannot answer the
+// throttle, logins fail closed: the right password and a wrong one alike
+// get 503 temporarily_unavailable with Retry-After and no session, never
+// a login that skipped the count (a guesser who could make the throttle
+// time out would otherwise guess unthrottled); HDI's creation limit
+// refuses new users the same way. Once the database answers, the same
+// login succeeds.
+func TestThrottleStoreDownFailsClosed(t *testing.T) {
+	dbURL := apptest.PostgresURL(t)
+	env := apptest.Start(t, apptest.Options{DatabaseURL: dbURL, StoreTimeout: 300 * time.Millisecond})
+	c := env.Creds
+	release := holdTable(t, dbURL, "throttle_counts")
+	for _, pass := range []string{c.AdminPass, "wrong"} {
+		r := standardLogin(t, env, c.AdminLogin, pass, nil)
+		if r.Status != 503 || r.Header.Get("Retry-After") != "1" || member(t, r, "error") != "temporarily_unavailable" {
+			t.Errorf("login (password right: %v) while the throttle is down = %d, Retry-After %q %s; want 503, 1", pass == c.AdminPass, r.Status, r.Header.Get("Retry-After"), r.Body)
+		}
+	}
+	if ss, err := env.App.Store.ListSessions(context.Background(), store.SessionFilter{}); err != nil || len(ss) != 0 {
+		t.Errorf("sessions while the throttle is down = %d, %v; want none", len(ss), err)
+	}
+	release()
+	if r := standardLogin(t, env, c.AdminLogin, c.AdminPass, nil); r.Status != 200 {
+		t.Errorf("login once the database answers = %d %s, want 200", r.Status, r.Body)
+	}
+
+	release = holdTable(t, dbURL, "throttle_events")
+	if r := authorizeUser(t, env, "new-user"); r.Status != 503 || r.Header.Get("Retry-After") != "1" {
+		t.Errorf("HDI authorize of a new user while the limit's log is down = %d, Retry-After %q %s; want 503, 1", r.Status, r.Header.Get("Retry-After"), r.Body)
+	}
+	release()
+	if r := authorizeUser(t, env, "new-user"); r.Status != 200 {
+		t.Errorf("HDI authorize once the database answers = %d %s, want 200", r.Status, r.Body)
+	}
 }
