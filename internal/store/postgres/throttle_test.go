@@ -62,3 +62,38 @@ func TestThrottleSweeps(t *testing.T) {
 		t.Errorf("rows holding a key in clear = %d, %v; want 0", clear, err)
 	}
 }
+
+// BenchmarkThrottle measures the throttle's cost per login on the shared
+// database: Counts is what every login pays (one round trip), Add what a
+// failure adds (one write), Admit what a partner's user creation pays.
+func BenchmarkThrottle(b *testing.B) {
+	db, _ := openFresh(b, Options{})
+	defer db.Close()
+	ctx := context.Background()
+	now := time.Now()
+	keys := []string{"acct:t:id:usr_1@192.0.2.1", "ip:192.0.2.1", "acct:t:id:usr_1"}
+	b.Run("Counts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.Counts(ctx, now, keys...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Add", func(b *testing.B) {
+		for b.Loop() {
+			if err := db.Add(ctx, now, time.Hour, keys...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Admit", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			// A creation a minute: about 60 live events, each one admitted.
+			if _, err := db.Admit(ctx, "new_users:p", now.Add(time.Duration(i)*time.Minute), time.Hour, 1000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
