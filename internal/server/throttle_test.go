@@ -63,8 +63,8 @@ var passwordSurfaces = []surfaceLogin{
 	{"formulacerta", 503, "ErrorCode", 9.0, jsonLogin("/formulacerta/api/v2/account/login", `{"UserName":"USER","Password":"PASS"}`)},
 }
 
-// member decodes r's JSON body and returns one member.
-func member(t *testing.T, r *apptest.Response, name string) any {
+// jsonMember decodes r's JSON body and returns one member.
+func jsonMember(t *testing.T, r *apptest.Response, name string) any {
 	t.Helper()
 	var v map[string]any
 	if err := json.Unmarshal(r.Body, &v); err != nil {
@@ -88,8 +88,8 @@ func loginLimits(account, ip, slowAfter int) func(*config.Config) {
 	}
 }
 
-// from is the header by which the trusted loopback proxy names a client.
-func from(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+// forwardedFor is the header by which the trusted loopback proxy names a client.
+func forwardedFor(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
 
 // TestThrottledRetryAfterEverySurface: a throttled login answers in each
 // surface's own shape with Retry-After the real time left in the window,
@@ -125,18 +125,18 @@ func checkThrottled(t *testing.T, s surfaceLogin, r *apptest.Response, retryAfte
 	if r.Status != s.status || r.Header.Get("Retry-After") != retryAfter {
 		t.Fatalf("%s throttled login = %d, Retry-After %q; want %d, %q (%s)", s.name, r.Status, r.Header.Get("Retry-After"), s.status, retryAfter, r.Body)
 	}
-	if got := member(t, r, s.member); got != s.value {
+	if got := jsonMember(t, r, s.member); got != s.value {
 		t.Errorf("%s throttled body %s = %v, want %v", s.name, s.member, got, s.value)
 	}
 }
 
-// sleeps records the login slowdown's delays of one replica.
-type sleeps struct {
+// delayLog records the login slowdown's delays of one replica.
+type delayLog struct {
 	mu sync.Mutex
 	d  []time.Duration
 }
 
-func (s *sleeps) Sleep(_ context.Context, d time.Duration) error {
+func (s *delayLog) Sleep(_ context.Context, d time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.d = append(s.d, d)
@@ -144,7 +144,7 @@ func (s *sleeps) Sleep(_ context.Context, d time.Duration) error {
 }
 
 // take returns the delays so far and forgets them.
-func (s *sleeps) take() []time.Duration {
+func (s *delayLog) take() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.d
@@ -152,22 +152,22 @@ func (s *sleeps) take() []time.Duration {
 	return d
 }
 
-// replica is one of two renovas serving one database.
-type replica struct {
+// throttleReplica is one of two renovas serving one database.
+type throttleReplica struct {
 	*apptest.Env
 	name   string
-	sleeps *sleeps
+	delays *delayLog
 }
 
-// replicas starts two renovas, each with its own HTTP server on loopback,
+// throttleReplicas starts two renovas, each with its own HTTP server on loopback,
 // over one fresh PostgreSQL schema and one clock: two replicas behind a
 // load balancer.
-func replicas(t *testing.T, opt apptest.Options) (a, b *replica) {
+func throttleReplicas(t *testing.T, opt apptest.Options) (a, b *throttleReplica) {
 	opt.DatabaseURL = apptest.PostgresURL(t)
 	opt.Clock = apptest.NewClock()
-	start := func(name string) *replica {
-		r := &replica{name: name, sleeps: &sleeps{}}
-		opt.Sleep = r.sleeps.Sleep
+	start := func(name string) *throttleReplica {
+		r := &throttleReplica{name: name, delays: &delayLog{}}
+		opt.Sleep = r.delays.Sleep
 		r.Env = apptest.Start(t, opt)
 		return r
 	}
@@ -185,55 +185,55 @@ func replicas(t *testing.T, opt apptest.Options) (a, b *replica) {
 // attempt through undelayed.
 func TestThrottleSharedByReplicas(t *testing.T) {
 	t.Run("lockout", func(t *testing.T) {
-		a, b := replicas(t, apptest.Options{Configure: loginLimits(4, 10, 100)})
+		a, b := throttleReplicas(t, apptest.Options{Configure: loginLimits(4, 10, 100)})
 		c := a.Creds
-		for i, r := range []*replica{a, b, a, b} {
-			if got := passwordLogin(t, r.Env, c.AdminLogin, "wrong", from("192.0.2.1")); got != 400 {
+		for i, r := range []*throttleReplica{a, b, a, b} {
+			if got := passwordLogin(t, r.Env, c.AdminLogin, "wrong", forwardedFor("192.0.2.1")); got != 400 {
 				t.Fatalf("failure %d on %s = %d, want 400", i+1, r.name, got)
 			}
 		}
 		a.Clock.Advance(time.Minute)
-		for _, r := range []*replica{a, b} {
-			resp := standardLogin(t, r.Env, c.AdminLogin, c.AdminPass, from("192.0.2.1"))
+		for _, r := range []*throttleReplica{a, b} {
+			resp := standardLogin(t, r.Env, c.AdminLogin, c.AdminPass, forwardedFor("192.0.2.1"))
 			if resp.Status != 503 || resp.Header.Get("Retry-After") != "840" {
 				t.Errorf("right password on %s after 2+2 failures = %d, Retry-After %q; want 503, 840", r.name, resp.Status, resp.Header.Get("Retry-After"))
 			}
 		}
-		if got := passwordLogin(t, b.Env, c.AdminLogin, c.AdminPass, from("192.0.2.2")); got != 200 {
+		if got := passwordLogin(t, b.Env, c.AdminLogin, c.AdminPass, forwardedFor("192.0.2.2")); got != 200 {
 			t.Errorf("the account from another IP on B = %d, want 200", got)
 		}
 		for i := range 10 {
-			r := []*replica{a, b}[i%2]
-			passwordLogin(t, r.Env, "guess"+itoa(i), "wrong", from("198.51.100.9"))
+			r := []*throttleReplica{a, b}[i%2]
+			passwordLogin(t, r.Env, "guess"+itoa(i), "wrong", forwardedFor("198.51.100.9"))
 		}
-		for _, r := range []*replica{a, b} {
-			if got := passwordLogin(t, r.Env, c.AdminLogin, c.AdminPass, from("198.51.100.9")); got != 503 {
+		for _, r := range []*throttleReplica{a, b} {
+			if got := passwordLogin(t, r.Env, c.AdminLogin, c.AdminPass, forwardedFor("198.51.100.9")); got != 503 {
 				t.Errorf("the IP after 5+5 failures over both replicas, on %s = %d, want 503", r.name, got)
 			}
 		}
 	})
 	t.Run("slowdown", func(t *testing.T) {
-		a, b := replicas(t, apptest.Options{Configure: loginLimits(100, 100, 3)})
+		a, b := throttleReplicas(t, apptest.Options{Configure: loginLimits(100, 100, 3)})
 		c := a.Creds
-		for i, r := range []*replica{a, b, a, b, a, b} {
-			passwordLogin(t, r.Env, c.AdminLogin, "wrong", from("203.0.113."+itoa(i)))
+		for i, r := range []*throttleReplica{a, b, a, b, a, b} {
+			passwordLogin(t, r.Env, c.AdminLogin, "wrong", forwardedFor("203.0.113."+itoa(i)))
 		}
 		ms := time.Millisecond
 		wantSleeps(t, a, 500*ms)
 		wantSleeps(t, b, 250*ms, time.Second)
-		if got := passwordLogin(t, a.Env, c.AdminLogin, c.AdminPass, from("203.0.113.99")); got != 200 {
+		if got := passwordLogin(t, a.Env, c.AdminLogin, c.AdminPass, forwardedFor("203.0.113.99")); got != 200 {
 			t.Fatalf("the owner's login on A = %d, want 200", got)
 		}
 		wantSleeps(t, a, 2*time.Second)
-		if got := passwordLogin(t, b.Env, c.AdminLogin, c.AdminPass, from("203.0.113.98")); got != 200 {
+		if got := passwordLogin(t, b.Env, c.AdminLogin, c.AdminPass, forwardedFor("203.0.113.98")); got != 200 {
 			t.Fatalf("the owner's login on B = %d, want 200", got)
 		}
 		wantSleeps(t, b) // A's success ended the slowdown for B too
 	})
 	t.Run("hdi creations", func(t *testing.T) {
-		a, b := replicas(t, apptest.Options{Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,new_users_per_hour=3"}})
+		a, b := throttleReplicas(t, apptest.Options{Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,new_users_per_hour=3"}})
 		steps := []struct {
-			r      *replica
+			r      *throttleReplica
 			user   string
 			status int
 			retry  string
@@ -260,9 +260,9 @@ func TestThrottleSharedByReplicas(t *testing.T) {
 
 // wantSleeps checks the slowdown delays replica r waited since the last
 // check.
-func wantSleeps(t *testing.T, r *replica, want ...time.Duration) {
+func wantSleeps(t *testing.T, r *throttleReplica, want ...time.Duration) {
 	t.Helper()
-	if got := r.sleeps.take(); !slices.Equal(got, want) {
+	if got := r.delays.take(); !slices.Equal(got, want) {
 		t.Errorf("slowdown delays on %s = %v, want %v", r.name, got, want)
 	}
 }
@@ -279,24 +279,24 @@ func authorizeUser(t *testing.T, env *apptest.Env, id string) *apptest.Response 
 // in memory and behaves as before issue 14's sharing: the lockout with
 // its real Retry-After, the IP limit and the slowdown, all in one place.
 func TestThrottleSingleProcessSQLite(t *testing.T) {
-	rec := &sleeps{}
+	rec := &delayLog{}
 	env := apptest.Start(t, apptest.Options{Configure: loginLimits(4, 6, 3), Sleep: rec.Sleep})
-	r := &replica{Env: env, name: "sqlite", sleeps: rec}
+	r := &throttleReplica{Env: env, name: "sqlite", delays: rec}
 	c := env.Creds
 	for range 4 {
-		passwordLogin(t, env, c.AdminLogin, "wrong", from("192.0.2.1"))
+		passwordLogin(t, env, c.AdminLogin, "wrong", forwardedFor("192.0.2.1"))
 	}
 	wantSleeps(t, r, 250*time.Millisecond)
 	env.Clock.Advance(time.Minute)
-	if resp := standardLogin(t, env, c.AdminLogin, c.AdminPass, from("192.0.2.1")); resp.Status != 503 || resp.Header.Get("Retry-After") != "840" {
+	if resp := standardLogin(t, env, c.AdminLogin, c.AdminPass, forwardedFor("192.0.2.1")); resp.Status != 503 || resp.Header.Get("Retry-After") != "840" {
 		t.Errorf("right password after 4 failures = %d, Retry-After %q; want 503, 840", resp.Status, resp.Header.Get("Retry-After"))
 	}
-	passwordLogin(t, env, "guess1", "wrong", from("192.0.2.1"))
-	passwordLogin(t, env, "guess2", "wrong", from("192.0.2.1"))
-	if got := passwordLogin(t, env, "guess3", "x", from("192.0.2.1")); got != 503 {
+	passwordLogin(t, env, "guess1", "wrong", forwardedFor("192.0.2.1"))
+	passwordLogin(t, env, "guess2", "wrong", forwardedFor("192.0.2.1"))
+	if got := passwordLogin(t, env, "guess3", "x", forwardedFor("192.0.2.1")); got != 503 {
 		t.Errorf("a sixth failure from the IP = %d, want 503 (IP limit 6)", got)
 	}
-	if got := passwordLogin(t, env, c.AdminLogin, c.AdminPass, from("192.0.2.2")); got != 200 {
+	if got := passwordLogin(t, env, c.AdminLogin, c.AdminPass, forwardedFor("192.0.2.2")); got != 200 {
 		t.Errorf("the account from another IP = %d, want 200", got)
 	}
 	wantSleeps(t, r, 500*time.Millisecond)
@@ -345,7 +345,7 @@ func TestThrottleStoreDownFailsClosed(t *testing.T) {
 	release := holdTable(t, dbURL, "throttle_counts")
 	for _, pass := range []string{c.AdminPass, "wrong"} {
 		r := standardLogin(t, env, c.AdminLogin, pass, nil)
-		if r.Status != 503 || r.Header.Get("Retry-After") != "1" || member(t, r, "error") != "temporarily_unavailable" {
+		if r.Status != 503 || r.Header.Get("Retry-After") != "1" || jsonMember(t, r, "error") != "temporarily_unavailable" {
 			t.Errorf("login (password right: %v) while the throttle is down = %d, Retry-After %q %s; want 503, 1", pass == c.AdminPass, r.Status, r.Header.Get("Retry-After"), r.Body)
 		}
 	}

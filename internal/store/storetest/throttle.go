@@ -32,8 +32,8 @@ func RunThrottle(t *testing.T, newThrottle ThrottleFactory) {
 	}
 }
 
-// counts reads keys' counts at now, failing the test on an error.
-func counts(t *testing.T, th store.Throttle, now time.Time, keys ...string) []store.Count {
+// throttleCounts reads keys' counts at now, failing the test on an error.
+func throttleCounts(t *testing.T, th store.Throttle, now time.Time, keys ...string) []store.Count {
 	t.Helper()
 	cs, err := th.Counts(ctx(t), now, keys...)
 	if err != nil {
@@ -45,18 +45,18 @@ func counts(t *testing.T, th store.Throttle, now time.Time, keys ...string) []st
 	return cs
 }
 
-// add counts one event of keys at now, failing the test on an error.
-func add(t *testing.T, th store.Throttle, now time.Time, window time.Duration, keys ...string) {
+// throttleAdd counts one event of keys at now, failing the test on an error.
+func throttleAdd(t *testing.T, th store.Throttle, now time.Time, window time.Duration, keys ...string) {
 	t.Helper()
 	if err := th.Add(ctx(t), now, window, keys...); err != nil {
 		t.Fatalf("Add(%v) = %v", keys, err)
 	}
 }
 
-// wantCount checks one key's count at now.
-func wantCount(t *testing.T, th store.Throttle, now time.Time, key string, want store.Count) {
+// wantThrottleCount checks one key's count at now.
+func wantThrottleCount(t *testing.T, th store.Throttle, now time.Time, key string, want store.Count) {
 	t.Helper()
-	got := counts(t, th, now, key)[0]
+	got := throttleCounts(t, th, now, key)[0]
 	if got.N != want.N || !got.Ends.Equal(want.Ends) {
 		t.Errorf("Counts(%s) at %v = %d until %v, want %d until %v", key, now.Sub(t0), got.N, got.Ends, want.N, want.Ends)
 	}
@@ -67,25 +67,25 @@ func wantCount(t *testing.T, th store.Throttle, now time.Time, key string, want 
 // next event opens a new one.
 func testThrottleWindow(t *testing.T, th store.Throttle) {
 	w := 15 * time.Minute
-	wantCount(t, th, t0, "k", store.Count{})
-	add(t, th, t0, w, "k")
-	wantCount(t, th, t0, "k", store.Count{N: 1, Ends: t0.Add(w)})
-	add(t, th, t0.Add(10*time.Minute), w, "k")
-	add(t, th, t0.Add(w-time.Microsecond), w, "k")
-	wantCount(t, th, t0.Add(w-time.Microsecond), "k", store.Count{N: 3, Ends: t0.Add(w)})
-	wantCount(t, th, t0.Add(w), "k", store.Count{})
-	add(t, th, t0.Add(w), w, "k")
-	wantCount(t, th, t0.Add(w), "k", store.Count{N: 1, Ends: t0.Add(2 * w)})
+	wantThrottleCount(t, th, t0, "k", store.Count{})
+	throttleAdd(t, th, t0, w, "k")
+	wantThrottleCount(t, th, t0, "k", store.Count{N: 1, Ends: t0.Add(w)})
+	throttleAdd(t, th, t0.Add(10*time.Minute), w, "k")
+	throttleAdd(t, th, t0.Add(w-time.Microsecond), w, "k")
+	wantThrottleCount(t, th, t0.Add(w-time.Microsecond), "k", store.Count{N: 3, Ends: t0.Add(w)})
+	wantThrottleCount(t, th, t0.Add(w), "k", store.Count{})
+	throttleAdd(t, th, t0.Add(w), w, "k")
+	wantThrottleCount(t, th, t0.Add(w), "k", store.Count{N: 1, Ends: t0.Add(2 * w)})
 }
 
 // testThrottleKeys: one Add counts each key it names, Counts answers in
 // the order asked, and keys never share a count.
 func testThrottleKeys(t *testing.T, th store.Throttle) {
 	w := time.Minute
-	add(t, th, t0, w, "a", "b", "c")
-	add(t, th, t0, w, "c", "a")
-	add(t, th, t0, 2*w, "d", "d") // a key named twice counts once
-	got := counts(t, th, t0, "d", "c", "x", "b", "a")
+	throttleAdd(t, th, t0, w, "a", "b", "c")
+	throttleAdd(t, th, t0, w, "c", "a")
+	throttleAdd(t, th, t0, 2*w, "d", "d") // a key named twice counts once
+	got := throttleCounts(t, th, t0, "d", "c", "x", "b", "a")
 	want := []int{1, 2, 0, 1, 2}
 	for i, c := range got {
 		if c.N != want[i] {
@@ -95,7 +95,7 @@ func testThrottleKeys(t *testing.T, th store.Throttle) {
 	if !got[0].Ends.Equal(t0.Add(2*w)) || !got[2].Ends.IsZero() {
 		t.Errorf("Counts ends = %v, %v; want %v and zero", got[0].Ends, got[2].Ends, t0.Add(2*w))
 	}
-	if cs := counts(t, th, t0); len(cs) != 0 {
+	if cs := throttleCounts(t, th, t0); len(cs) != 0 {
 		t.Errorf("Counts() = %v, want none", cs)
 	}
 }
@@ -103,18 +103,18 @@ func testThrottleKeys(t *testing.T, th store.Throttle) {
 // testThrottleReset: Reset forgets the keys it names and no other; an
 // unknown key or none at all is no error.
 func testThrottleReset(t *testing.T, th store.Throttle) {
-	add(t, th, t0, time.Hour, "a", "b", "c")
+	throttleAdd(t, th, t0, time.Hour, "a", "b", "c")
 	for _, keys := range [][]string{{"a", "c", "unknown"}, {}} {
 		if err := th.Reset(ctx(t), keys...); err != nil {
 			t.Fatalf("Reset(%v) = %v", keys, err)
 		}
 	}
-	got := counts(t, th, t0, "a", "b", "c")
+	got := throttleCounts(t, th, t0, "a", "b", "c")
 	if got[0].N != 0 || got[1].N != 1 || got[2].N != 0 {
 		t.Errorf("after Reset(a, c) counts = %v, want 0, 1, 0", got)
 	}
-	add(t, th, t0.Add(time.Minute), time.Hour, "a")
-	wantCount(t, th, t0.Add(time.Minute), "a", store.Count{N: 1, Ends: t0.Add(time.Minute + time.Hour)})
+	throttleAdd(t, th, t0.Add(time.Minute), time.Hour, "a")
+	wantThrottleCount(t, th, t0.Add(time.Minute), "a", store.Count{N: 1, Ends: t0.Add(time.Minute + time.Hour)})
 }
 
 // testThrottleConcurrentAdds: 40 Adds at once, half naming the keys in
@@ -138,15 +138,15 @@ func testThrottleConcurrentAdds(t *testing.T, th store.Throttle) {
 			t.Fatalf("concurrent Add = %v", err)
 		}
 	}
-	for _, c := range counts(t, th, t0, "acct", "ip") {
+	for _, c := range throttleCounts(t, th, t0, "acct", "ip") {
 		if c.N != n {
 			t.Errorf("after %d concurrent Adds count = %d", n, c.N)
 		}
 	}
 }
 
-// admit calls Admit and returns the wait, failing the test on an error.
-func admit(t *testing.T, th store.Throttle, key string, now time.Time, max int) time.Duration {
+// throttleAdmit calls Admit and returns the wait, failing the test on an error.
+func throttleAdmit(t *testing.T, th store.Throttle, key string, now time.Time, max int) time.Duration {
 	t.Helper()
 	wait, err := th.Admit(ctx(t), key, now, time.Hour, max)
 	if err != nil {
@@ -175,7 +175,7 @@ func testThrottleAdmit(t *testing.T, th store.Throttle) {
 		{80 * m, "p", 40 * m}, // full again until the one of 60m leaves
 	}
 	for _, s := range steps {
-		if got := admit(t, th, s.key, t0.Add(s.at), 3); got != s.want {
+		if got := throttleAdmit(t, th, s.key, t0.Add(s.at), 3); got != s.want {
 			t.Errorf("Admit(%s) at %v = %v, want %v", s.key, s.at, got, s.want)
 		}
 	}
