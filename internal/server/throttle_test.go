@@ -366,3 +366,30 @@ func TestThrottleStoreDownFailsClosed(t *testing.T) {
 		t.Errorf("HDI authorize once the database answers = %d %s, want 200", r.Status, r.Body)
 	}
 }
+
+// TestThrottleOutageKeepsCounts: with the whole database cut off, a login
+// is 503 with Retry-After (it fails closed: nothing answers, not even the
+// user lookup); once it returns, the failures counted before the outage
+// still count, so an outage never resets a guesser's window.
+func TestThrottleOutageKeepsCounts(t *testing.T) {
+	dbURL := apptest.PostgresURL(t)
+	u, _ := url.Parse(dbURL)
+	proxy := apptest.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
+	env := apptest.Start(t, apptest.Options{DatabaseURL: u.String(), StoreTimeout: time.Second, Configure: loginLimits(3, 200, 100)})
+	c := env.Creds
+	for range 2 {
+		passwordLogin(t, env, c.AdminLogin, "wrong", nil)
+	}
+	proxy.Cut()
+	if r := standardLogin(t, env, c.AdminLogin, c.AdminPass, nil); r.Status != 503 || r.Header.Get("Retry-After") != "1" {
+		t.Errorf("login during the outage = %d, Retry-After %q; want 503, 1", r.Status, r.Header.Get("Retry-After"))
+	}
+	proxy.Restore(t)
+	waitStatus(t, env, "/readyz", 200, 10*time.Second)
+	passwordLogin(t, env, c.AdminLogin, "wrong", nil)
+	env.Clock.Advance(time.Minute)
+	if r := standardLogin(t, env, c.AdminLogin, c.AdminPass, nil); r.Status != 503 || r.Header.Get("Retry-After") != "840" {
+		t.Errorf("right password after 2 failures, an outage and 1 failure = %d, Retry-After %q; want 503, 840", r.Status, r.Header.Get("Retry-After"))
+	}
+}
