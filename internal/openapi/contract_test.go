@@ -15,6 +15,9 @@ type exchange struct {
 	status       int
 	contentType  string
 	body         []byte
+	// reqType and reqBody are the request's Content-Type and body.
+	reqType string
+	reqBody []byte
 }
 
 // parseTranscript reads a golden transcript (apptest.Transcript): the
@@ -31,8 +34,15 @@ func parseTranscript(t *testing.T, file string) (x exchange, ok bool) {
 	if !found || !strings.HasPrefix(req, "-- request --\n") {
 		return x, false
 	}
-	line, _, _ := strings.Cut(strings.TrimPrefix(req, "-- request --\n"), "\n")
+	line, rest, _ := strings.Cut(strings.TrimPrefix(req, "-- request --\n"), "\n")
 	x.method, x.path, _ = strings.Cut(line, " ")
+	reqHead, reqBody, _ := strings.Cut(rest, "\n\n")
+	for _, h := range strings.Split(reqHead, "\n") {
+		if k, v, ok := strings.Cut(h, ": "); ok && http.CanonicalHeaderKey(k) == "Content-Type" {
+			x.reqType = v
+		}
+	}
+	x.reqBody = []byte(denormalize.Replace(strings.TrimSpace(reqBody)))
 	x.path, _, _ = strings.Cut(x.path, "?")
 	head, body, _ := strings.Cut(resp, "\n\n")
 	lines := strings.Split(head, "\n")
@@ -68,14 +78,16 @@ var denormalize = strings.NewReplacer(
 // tests compare against the live server) to its surface's document:
 // documented operation and status, documented content type, and a body
 // that validates against the documented schema (JSON Schema 2020-12; XML
-// by root element, namespace and member names).
+// by root element, namespace and member names). The request of every
+// accepted (2xx) exchange must fit the documented request body too: what
+// the server takes, the document describes.
 func TestGoldenTranscriptsMatchDocuments(t *testing.T) {
 	files, err := filepath.Glob("../dialect/*/testdata/*.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
 	specs := map[string]*spec{}
-	checked := map[string]int{}
+	checked, accepted := map[string]int{}, map[string]int{}
 	for _, f := range files {
 		dialect := filepath.Base(filepath.Dir(filepath.Dir(f)))
 		if specs[dialect] == nil {
@@ -89,12 +101,23 @@ func TestGoldenTranscriptsMatchDocuments(t *testing.T) {
 		if err := specs[dialect].check(x.method, x.path, x.status, x.contentType, x.body); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
-	}
-	for _, d := range []string{"icredit", "consinco", "formulacerta", "hdi"} {
-		if checked[d] < 10 {
-			t.Errorf("%s: %d transcripts checked, want its golden set (at least 10)", d, checked[d])
+		if x.status/100 == 2 && len(x.reqBody) > 0 {
+			accepted[dialect]++
+			if err := specs[dialect].checkRequest(x.method, x.path, x.reqType, x.reqBody); err != nil {
+				t.Errorf("%s: accepted request: %v", f, err)
+			}
 		}
 	}
+	for _, d := range []string{"icredit", "consinco", "formulacerta", "hdi"} {
+		if checked[d] < 10 || accepted[d] < 3 {
+			t.Errorf("%s: %d transcripts checked, %d accepted requests, want its golden set (at least 10 and 3)", d, checked[d], accepted[d])
+		}
+	}
+}
+
+// answer is an exchange seen from its response only.
+func answer(method, path string, status int, contentType string, body []byte) exchange {
+	return exchange{method: method, path: path, status: status, contentType: contentType, body: body}
 }
 
 // TestCheckRefuses guards the contract check itself: each case is a real
@@ -108,30 +131,47 @@ func TestCheckRefuses(t *testing.T) {
 		s    *spec
 		x    exchange
 	}{
-		{"expires_in as a string", icredit, exchange{"POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
-			[]byte(strings.Replace(pair, "900", `"900"`, 1))}},
-		{"refresh token missing", icredit, exchange{"POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
-			[]byte(`{"access_token":"eyJ.a.b","token_type":"Bearer","expires_in":900}`)}},
-		{"refresh token without its prefix", icredit, exchange{"POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
-			[]byte(strings.Replace(pair, "rn_rt_x", "x", 1))}},
-		{"undocumented status", icredit, exchange{"POST", "/icredit/api/v1/auth/refresh", 418, "application/json", []byte(pair)}},
-		{"undocumented content type", icredit, exchange{"POST", "/icredit/api/v1/auth/refresh", 200, "text/plain", []byte(pair)}},
-		{"undocumented path", icredit, exchange{"POST", "/icredit/api/v1/auth/nothing", 200, "application/json", []byte(pair)}},
-		{"XML error with another root", consinco, exchange{"POST", "/consinco/api/v1/auth/refresh-token", 400, "application/xml",
-			[]byte(strings.ReplaceAll(xmlOK, "Error>", "Fault>"))}},
-		{"XML error with an unknown member", consinco, exchange{"POST", "/consinco/api/v1/auth/refresh-token", 400, "text/xml",
-			[]byte(strings.Replace(xmlOK, "<error_description>x</error_description>", "<detail>x</detail>", 1))}},
-		{"XML result in the wrong namespace", fc, exchange{"POST", "/formulacerta/api/v2/account/refreshtoken", 401, "application/xml",
-			[]byte(`<LoginResult xmlns="urn:other"><Errors/><Succeeded>false</Succeeded></LoginResult>`)}},
-		{"JSON result with an undocumented ErrorCode", fc, exchange{"POST", "/formulacerta/api/v2/account/refreshtoken", 401, "application/json",
-			[]byte(`{"AccessToken":null,"RefreshAccessToken":null,"TokenType":null,"Expires":"0001-01-01T00:00:00+00:00","ErrorCode":42,"ClienteId":0,"Succeeded":false,"Errors":["x"]}`)}},
+		{"expires_in as a string", icredit, answer("POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
+			[]byte(strings.Replace(pair, "900", `"900"`, 1)))},
+		{"refresh token missing", icredit, answer("POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
+			[]byte(`{"access_token":"eyJ.a.b","token_type":"Bearer","expires_in":900}`))},
+		{"refresh token without its prefix", icredit, answer("POST", "/icredit/api/v1/auth/refresh", 200, "application/json",
+			[]byte(strings.Replace(pair, "rn_rt_x", "x", 1)))},
+		{"undocumented status", icredit, answer("POST", "/icredit/api/v1/auth/refresh", 418, "application/json", []byte(pair))},
+		{"undocumented content type", icredit, answer("POST", "/icredit/api/v1/auth/refresh", 200, "text/plain", []byte(pair))},
+		{"undocumented path", icredit, answer("POST", "/icredit/api/v1/auth/nothing", 200, "application/json", []byte(pair))},
+		{"XML error with another root", consinco, answer("POST", "/consinco/api/v1/auth/refresh-token", 400, "application/xml",
+			[]byte(strings.ReplaceAll(xmlOK, "Error>", "Fault>")))},
+		{"XML error with an unknown member", consinco, answer("POST", "/consinco/api/v1/auth/refresh-token", 400, "text/xml",
+			[]byte(strings.Replace(xmlOK, "<error_description>x</error_description>", "<detail>x</detail>", 1)))},
+		{"XML result in the wrong namespace", fc, answer("POST", "/formulacerta/api/v2/account/refreshtoken", 401, "application/xml",
+			[]byte(`<LoginResult xmlns="urn:other"><Errors/><Succeeded>false</Succeeded></LoginResult>`))},
+		{"JSON result with an undocumented ErrorCode", fc, answer("POST", "/formulacerta/api/v2/account/refreshtoken", 401, "application/json",
+			[]byte(`{"AccessToken":null,"RefreshAccessToken":null,"TokenType":null,"Expires":"0001-01-01T00:00:00+00:00","ErrorCode":42,"ClienteId":0,"Succeeded":false,"Errors":["x"]}`))},
 	}
 	for _, tc := range cases {
 		if err := tc.s.check(tc.x.method, tc.x.path, tc.x.status, tc.x.contentType, tc.x.body); err == nil {
 			t.Errorf("check(%s) = nil, want a refusal", tc.name)
 		}
 	}
-	ok := exchange{"POST", "/consinco/api/v1/auth/refresh-token", 400, "application/xml; charset=utf-8", []byte(xmlOK)}
+	requests := []struct {
+		name     string
+		s        *spec
+		path, ct string
+		body     string
+	}{
+		{"refresh_token a number", icredit, "/icredit/api/v1/auth/refresh", "application/json", `{"refresh_token":12345}`},
+		{"undocumented request type", icredit, "/icredit/api/v1/auth/refresh", "text/plain", `x`},
+		{"XML request with another root", consinco, "/consinco/api/v1/auth/refresh-token", "application/xml",
+			`<Other xmlns="http://schemas.datacontract.org/2004/07/AuthenticationServer.Models"><Refreshtoken>x</Refreshtoken></Other>`},
+		{"form without AccessTokenRefresh", fc, "/formulacerta/api/v2/account/refreshtoken", "application/x-www-form-urlencoded", "AccessTokenOld=x"},
+	}
+	for _, tc := range requests {
+		if err := tc.s.checkRequest("POST", tc.path, tc.ct, []byte(tc.body)); err == nil {
+			t.Errorf("checkRequest(%s) = nil, want a refusal", tc.name)
+		}
+	}
+	ok := answer("POST", "/consinco/api/v1/auth/refresh-token", 400, "application/xml; charset=utf-8", []byte(xmlOK))
 	if err := consinco.check(ok.method, ok.path, ok.status, ok.contentType, ok.body); err != nil {
 		t.Errorf("check(valid XML error) = %v, want nil", err)
 	}

@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -198,6 +199,47 @@ func (s *spec) check(method, path string, status int, contentType string, body [
 		return fmt.Errorf("%s %s %d %s: %w", method, path, status, mt, err)
 	}
 	return nil
+}
+
+// checkRequest holds a request body to the operation's documented
+// request body: its content type (none means the first documented one,
+// as iCredit reads a body without Content-Type as JSON) and schema. A
+// form is checked as the JSON object of its parameters.
+func (s *spec) checkRequest(method, path, contentType string, body []byte) error {
+	docPath := s.find(path)
+	m := strings.ToLower(method)
+	op, _ := s.paths[docPath][m].(map[string]any)
+	rb, _ := op["requestBody"].(map[string]any)
+	content, _ := s.deref(rb)["content"].(map[string]any)
+	if len(content) == 0 {
+		return fmt.Errorf("%s %s sends a body, none is documented", method, path)
+	}
+	mt := keys(content)[0]
+	if contentType != "" {
+		var err error
+		if mt, _, err = mime.ParseMediaType(contentType); err != nil {
+			return fmt.Errorf("Content-Type %q: %v", contentType, err)
+		}
+	}
+	media, ok := content[mt].(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s %s: request Content-Type %s is not documented (have %v)", method, path, mt, keys(content))
+	}
+	schema, _ := media["schema"].(map[string]any)
+	ptr := pointer("paths", docPath, m, "requestBody", "content", mt, "schema")
+	if mt == "application/x-www-form-urlencoded" {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return fmt.Errorf("form body: %v", err)
+		}
+		obj := map[string]string{}
+		for k, v := range form {
+			obj[k] = v[0]
+		}
+		body, _ = json.Marshal(obj) // strings always marshal
+		return s.checkBody(ptr, "application/json", body, schema)
+	}
+	return s.checkBody(ptr, mt, body, schema)
 }
 
 func keys(m map[string]any) []string {
