@@ -33,12 +33,10 @@ type surface interface {
 // surface's clients already parse, not net/http's text/plain one.
 func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mounted, err := a.mountDialects(ctx)
+	surfaces, err := a.surfaces(ctx)
 	if err != nil {
 		return nil, err
 	}
-	std := standard.New(a.Svc, a.Ring, a.Logger, a.formKey)
-	surfaces := append([]named{{"standard", std, a.standardCORS(), "standard", ""}}, mounted...)
 	routes, err := collect(surfaces)
 	if err != nil {
 		return nil, err
@@ -48,15 +46,8 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 		mux.Handle(rt.pattern, cors.wrap(rt))
 	}
 	cors.register(mux, notFound)
-	// Liveness never touches the database: an orchestrator that restarts
-	// processes on a failed liveness probe must not restart them all
-	// because the database is away. That is what /readyz is for.
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", a.ready)
-	if a.Cfg.MetricsAddr == "" {
-		mux.Handle("GET /metrics", a.metricsHandler())
+	for pattern, h := range a.serverRoutes() {
+		mux.Handle(pattern, h)
 	}
 	mux.Handle("/", notFound)
 	trusted, err := a.Cfg.Proxies()
@@ -68,6 +59,40 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 		access = a.Logger
 	}
 	return httpx.WithTrace(httpx.WithClientIP(trusted, observe(a.edge, access, recoverer(a.Logger, mux)))), nil
+}
+
+// surfaces builds every surface Handler mounts: the standard one, each
+// dialect mount, and the OpenAPI documents of those (openapi.go).
+func (a *App) surfaces(ctx context.Context) ([]named, error) {
+	mounted, err := a.mountDialects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	std := standard.New(a.Svc, a.Ring, a.Logger, a.formKey)
+	surfaces := append([]named{{name: "standard", surface: std, cors: a.standardCORS(), kind: "standard"}}, mounted...)
+	docs, err := a.openAPISurface(surfaces)
+	if err != nil {
+		return nil, err
+	}
+	return append(surfaces, docs), nil
+}
+
+// serverRoutes are the server's own routes, outside every surface's CORS
+// and labels: health, readiness and (unless --metrics-addr serves them
+// apart) metrics. Liveness never touches the database: an orchestrator
+// that restarts processes on a failed liveness probe must not restart
+// them all because the database is away. That is what /readyz is for.
+func (a *App) serverRoutes() map[string]http.Handler {
+	routes := map[string]http.Handler{
+		"GET /healthz": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		}),
+		"GET /readyz": http.HandlerFunc(a.ready),
+	}
+	if a.Cfg.MetricsAddr == "" {
+		routes["GET /metrics"] = a.metricsHandler()
+	}
+	return routes
 }
 
 // metricsHandler serves the App's registry in the Prometheus text format.

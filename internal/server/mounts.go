@@ -22,6 +22,9 @@ type named struct {
 	// kind labels the surface in metrics and the access log ("standard",
 	// "icredit", ...); client is the mount's client id, "" for standard.
 	kind, client string
+	// prefix is the mount's clean path prefix ("" for standard): the
+	// surface's routes are its documented paths under it (openapi.go).
+	prefix string
 }
 
 // dialects is the explicit list of vendor surfaces (no registry, STYLE.md):
@@ -85,8 +88,9 @@ func (a *App) mountDialects(ctx context.Context) ([]named, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mount %s at %q: %w", m.Dialect, m.Prefix, err)
 		}
-		out = append(out, named{fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), s, mountCORS(m.Origins, extraHeaders(m.Dialect)),
-			m.Dialect, m.Client})
+		prefix, _ := dialect.CleanPrefix(m.Prefix) // mount already refused a bad one
+		out = append(out, named{name: fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), surface: s,
+			cors: mountCORS(m.Origins, extraHeaders(m.Dialect)), kind: m.Dialect, client: m.Client, prefix: prefix})
 		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client,
 			"origins", m.Origins)
 	}

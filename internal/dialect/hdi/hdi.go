@@ -26,13 +26,13 @@
 package hdi
 
 import (
-	_ "embed"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/renova-auth/renova/docs/openapi"
 	"github.com/renova-auth/renova/internal/dialect"
 	"github.com/renova-auth/renova/internal/httpx"
 	"github.com/renova-auth/renova/internal/keys"
@@ -49,19 +49,13 @@ const (
 	DefaultRenewWindow = 24 * time.Hour
 )
 
-// openAPI is the OpenAPI document of the three calls, kept byte-identical
-// to docs/dialects/hdi.openapi.json (TestOpenAPIInSync).
-//
-//go:embed openapi.json
-var openAPI []byte
-
 // Surface serves the HDI endpoints of one mount.
 type Surface struct {
 	b       dialect.Binding
 	codeTTL time.Duration // lifetime of a codeToken (option code_ttl)
 	window  time.Duration // renewal window after exp (option renew_window)
 	aud     string        // the JWT's aud (option aud, default the issuer)
-	doc     []byte        // openAPI with this mount's server URL
+	doc     []byte        // docs/openapi/hdi.json with this mount's server URL
 	seal    *sealer       // seals the refresh token into the JWT's jti
 	maxNew  int           // the partner's user creations per hour (option new_users_per_hour)
 }
@@ -96,9 +90,9 @@ func New(b dialect.Binding) (*Surface, error) {
 		b.Logger.Warn("hdi: renew_window exceeds the client's idle timeout minus the token lifetime; sessions idle out first",
 			"renew_window", s.window, "effective", lim)
 	}
-	doc, err := serverDoc(b.Prefix)
+	doc, err := openapi.Document("hdi", strings.TrimRight(b.Svc.Issuer(), "/")+b.Prefix)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("hdi: %w", err)
 	}
 	s.doc = doc
 	if s.seal, err = newSvcSealer(b.Svc); err != nil {
@@ -121,17 +115,6 @@ func (s *Surface) durations() error {
 		*dst = d
 	}
 	return nil
-}
-
-// serverDoc returns the OpenAPI document with its servers entry pointing
-// at this mount's prefix, so "Try it out" works under any prefix.
-func serverDoc(prefix string) ([]byte, error) {
-	var doc map[string]any
-	if err := json.Unmarshal(openAPI, &doc); err != nil {
-		return nil, fmt.Errorf("hdi: embedded openapi.json: %w", err)
-	}
-	doc["servers"] = []map[string]string{{"url": prefix + Base}}
-	return json.MarshalIndent(doc, "", "  ")
 }
 
 // Routes returns the dialect's handlers by ServeMux pattern, under the
