@@ -179,7 +179,7 @@ func parseBcrypt(encoded string) (check, error) {
 	}
 	cost, err := bcrypt.Cost([]byte(encoded))
 	if err != nil {
-		return check{}, invalid("bcrypt", "%v", err)
+		return check{}, invalid("bcrypt", "not a valid bcrypt hash: %v", err)
 	}
 	if cost > maxBcryptCost {
 		return check{}, invalid("bcrypt", "cost %d above the limit %d", cost, maxBcryptCost)
