@@ -34,7 +34,7 @@ func (f Firebase) Validate() error {
 		return invalid("firebase-scrypt", "signer key of %d bytes, want 16 to %d", len(f.SignerKey), maxKeyLen)
 	case len(f.SaltSeparator) > maxSaltLen:
 		return invalid("firebase-scrypt", "salt separator longer than %d bytes", maxSaltLen)
-	case f.Rounds < 1 || f.MemCost < 1 || f.MemCost > 20 || f.Rounds<<f.MemCost > maxScryptWork:
+	case f.Rounds < 1 || f.Rounds > maxScryptWork || f.MemCost < 1 || f.MemCost > 20 || f.Rounds<<f.MemCost > maxScryptWork:
 		return invalid("firebase-scrypt", "rounds %d, mem_cost %d: want both at least 1 and rounds × 2^mem_cost ≤ %d", f.Rounds, f.MemCost, maxScryptWork)
 	}
 	return nil

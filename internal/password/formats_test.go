@@ -124,3 +124,37 @@ func TestImportBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestWithImportedCost: the setting names each family's dummy cost, and a
+// failed login then computes those dummies; a bad or unbounded cost is
+// refused naming the item.
+func TestWithImportedCost(t *testing.T) {
+	p, err := WithImportedCost(fast, "bcrypt=4, pbkdf2-sha512=1000/64,firebase-scrypt=8/4")
+	want := fast
+	want.LegacyCost, want.PBKDF2, want.Scrypt = 4, PBKDF2Cost{"sha512", 1000, 64}, ScryptCost{8, 4}
+	if err != nil || p != want {
+		t.Fatalf("WithImportedCost = %+v, %v; want %+v", p, err, want)
+	}
+	h := New(p, 1)
+	var work []string
+	h.work = func(kind string) { work = append(work, kind) }
+	if _, err := h.Verify(context.Background(), "", "x"); err != ErrMismatch || len(work) != 4 {
+		t.Errorf("Verify(unknown user) with imported costs = %v, computed %v; want ErrMismatch after 4 hashes", err, work)
+	}
+	if p, err := WithImportedCost(fast, ""); err != nil || p != fast {
+		t.Errorf("WithImportedCost(\"\") = %+v, %v; want p unchanged", p, err)
+	}
+	for spec, mentions := range map[string]string{
+		"bcrypt":                    "FORMAT=COST",
+		"bcrypt=20":                 "want 4 to 15",
+		"md5=3":                     "md5",
+		"pbkdf2-sha256=lots":        "not a positive number",
+		"pbkdf2-sha256=5000000":     "above the limit",
+		"firebase-scrypt=8/30":      "mem_cost 30",
+		"bcrypt=10,firebase-scrypt": "firebase-scrypt",
+	} {
+		if _, err := WithImportedCost(fast, spec); err == nil || !strings.Contains(err.Error(), mentions) {
+			t.Errorf("WithImportedCost(%q) = %v, want an error mentioning %q", spec, err, mentions)
+		}
+	}
+}
