@@ -109,10 +109,11 @@ func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
 		tooLong = true
 		_, err = br.ReadSlice('\n')
 	}
-	if tooLong {
+	line = bytes.TrimRight(line, "\r\n")
+	if tooLong || len(line) > MaxImportLineBytes {
 		return nil, true, err
 	}
-	return bytes.TrimRight(line, "\r\n"), false, err
+	return line, false, err
 }
 
 // importer is the state of one ImportUsers call.

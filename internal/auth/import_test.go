@@ -284,3 +284,25 @@ var errBroken = errors.New("connection reset")
 type failing struct{}
 
 func (*failing) Read([]byte) (int, error) { return 0, errBroken }
+
+// TestImportLineEndings: CRLF and a last line without a line ending are
+// read; a line of exactly MaxImportLineBytes (without its line ending) is
+// read and one byte more is refused, whatever the line ending.
+func TestImportLineEndings(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	sized := func(login string, n int) string {
+		l := `{"login":"` + login + `","attributes":{"pad":""}}`
+		return strings.Replace(l, `""`, `"`+strings.Repeat("p", n-len(l))+`"`, 1)
+	}
+	in := hashLine("crlf", bcrypt2b) + "\r\n" +
+		sized("exact", auth.MaxImportLineBytes) + "\r\n" +
+		sized("over-crlf", auth.MaxImportLineBytes+1) + "\r\n" +
+		sized("exact-lf", auth.MaxImportLineBytes) + "\n" +
+		sized("over-lf", auth.MaxImportLineBytes+1) + "\n" +
+		hashLine("last", bcrypt2b) // no line ending
+	got, _, err := importAll(t, f, strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResults(t, got, []want{{1, "", ""}, {2, "", ""}, {3, auth.ImportLineTooLong, ""}, {4, "", ""}, {5, auth.ImportLineTooLong, ""}, {6, "", ""}})
+}
