@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +64,10 @@ type ImportSummary struct {
 	// Formats counts the created users by password hash format
 	// (password.Format; "none" for a user without a password).
 	Formats map[string]int `json:"formats"`
+	// ImportedHashCost is the --imported-hash-cost setting that makes a
+	// failed login cost the same for the users created as for anyone
+	// (docs/import.md): the most common cost of each imported family.
+	ImportedHashCost string `json:"imported_hash_cost,omitempty"`
 	// Stopped is ImportTooManyUsers when the import stopped reading at
 	// MaxImportUsers users; the lines after it were not read.
 	Stopped string `json:"stopped,omitempty"`
@@ -82,7 +88,7 @@ func (s *Service) ImportUsers(ctx context.Context, tenantID string, r io.Reader,
 		}
 		return ImportSummary{}, storeErr("load tenant", err)
 	}
-	im := &importer{s: s, tenantID: tenantID, emit: emit, seen: map[string]int{},
+	im := &importer{s: s, tenantID: tenantID, emit: emit, seen: map[string]int{}, costs: map[string]map[string]int{},
 		sum: ImportSummary{Formats: map[string]int{}}}
 	br := bufio.NewReaderSize(r, MaxImportLineBytes+2) // the line, \r and \n
 	for {
@@ -122,9 +128,10 @@ type importer struct {
 	tenantID string
 	emit     func(ImportResult) error
 	opt      *ImportOptions
-	seen     map[string]int // lower-cased login → the line that took it
-	users    int            // user lines read
-	pending  []pendingLine  // lines not yet reported, in line order
+	seen     map[string]int            // lower-cased login → the line that took it
+	users    int                       // user lines read
+	pending  []pendingLine             // lines not yet reported, in line order
+	costs    map[string]map[string]int // family → cost item → users created
 	sum      ImportSummary
 }
 
@@ -210,6 +217,7 @@ func (im *importer) flush(ctx context.Context) error {
 		if p.res.Status == ImportCreated {
 			im.sum.Created++
 			im.sum.Formats[formatOf(p.user.PasswordHash)]++
+			im.count(p.user.PasswordHash)
 		} else {
 			im.sum.Failed++
 		}
@@ -218,7 +226,36 @@ func (im *importer) flush(ctx context.Context) error {
 		}
 	}
 	im.pending = im.pending[:0]
+	im.sum.ImportedHashCost = im.hashCost()
 	return nil
+}
+
+// count notes the cost of a created user's hash.
+func (im *importer) count(hash string) {
+	family, item := password.ImportedCost(hash)
+	if family == "" {
+		return
+	}
+	if im.costs[family] == nil {
+		im.costs[family] = map[string]int{}
+	}
+	im.costs[family][item]++
+}
+
+// hashCost is the most common cost item of each family, the smaller item
+// on a tie, families in name order.
+func (im *importer) hashCost() string {
+	var items []string
+	for _, family := range slices.Sorted(maps.Keys(im.costs)) {
+		best, n := "", 0
+		for _, item := range slices.Sorted(maps.Keys(im.costs[family])) {
+			if c := im.costs[family][item]; c > n {
+				best, n = item, c
+			}
+		}
+		items = append(items, best)
+	}
+	return strings.Join(items, ",")
 }
 
 // store writes the pending users and sets their results.

@@ -126,6 +126,10 @@ func TestImportLines(t *testing.T) {
 	if fmt.Sprint(sum.Formats) != fmt.Sprint(formats) {
 		t.Errorf("summary formats = %v, want %v", sum.Formats, formats)
 	}
+	// The most common cost of each family; the smaller item of a tie.
+	if want := "bcrypt=4,pbkdf2-sha256=20000,firebase-scrypt=8/14"; sum.ImportedHashCost != want {
+		t.Errorf("summary imported_hash_cost = %q, want %q", sum.ImportedHashCost, want)
+	}
 	u, err := f.st.UserByLogin(context.Background(), f.tenant.ID, "argon")
 	if err != nil || u.Email != "argon@example.com" || u.Roles[0] != "r1" || u.Attributes["cpf"] != "1" || u.PasswordHash != argonHash || u.Seq < 2 {
 		t.Errorf("imported argon user = %+v, %v; want its profile and hash as given", u, err)

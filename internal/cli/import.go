@@ -91,6 +91,9 @@ func printImportSummary(cmd *cobra.Command, out io.Writer, sum auth.ImportSummar
 		fmt.Fprintf(out, "; password hashes: %s", strings.Join(formats, ", "))
 	}
 	fmt.Fprintln(out)
+	if sum.ImportedHashCost != "" {
+		fmt.Fprintf(out, "so that a failed login costs the same for these users as for anyone, serve with --imported-hash-cost %s (docs/import.md)\n", sum.ImportedHashCost)
+	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(out, "stopped at %d users (%s): split the file\n", auth.MaxImportUsers, sum.Stopped)
 	}

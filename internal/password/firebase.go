@@ -75,7 +75,7 @@ func parseFirebase(encoded string) (check, error) {
 		got, err := f.hash(pw, salt)
 		return err == nil && subtle.ConstantTimeCompare(got, want) == 1
 	}
-	return check{family: familyScrypt, match: match}, nil
+	return check{family: familyScrypt, match: match, cost: fmt.Sprintf("firebase-scrypt=%d/%d", f.Rounds, f.MemCost)}, nil
 }
 
 // hash computes the Firebase hash of pw with the user's salt.

@@ -66,6 +66,7 @@ type check struct {
 	family string
 	match  func(pw []byte) bool
 	argon  argonCost // the parameters of an argon2id hash, else zero
+	cost   string    // the hash's item of WithImportedCost; "" for argon2id
 }
 
 // argonCost is the cost of an argon2id hash.
@@ -85,6 +86,19 @@ func (p Params) argonCost() argonCost {
 func CheckImported(encoded string) error {
 	_, err := parse(encoded)
 	return err
+}
+
+// ImportedCost returns the family of a valid imported hash and its cost as
+// an item of WithImportedCost ("bcrypt=12", "pbkdf2-sha256=27500/64",
+// "firebase-scrypt=8/14"), so that an import can say which setting keeps
+// failed logins alike; argon2id hashes, whose dummy is renova's own, and
+// invalid ones give "", "".
+func ImportedCost(encoded string) (family, item string) {
+	c, err := parse(encoded)
+	if err != nil || c.cost == "" {
+		return "", ""
+	}
+	return c.family, c.cost
 }
 
 // Format names the format of a valid stored hash as the import summary
@@ -186,7 +200,7 @@ func parseBcrypt(encoded string) (check, error) {
 	}
 	hashed := []byte(encoded)
 	match := func(pw []byte) bool { return bcrypt.CompareHashAndPassword(hashed, pw) == nil }
-	return check{family: familyBcrypt, match: match}, nil
+	return check{family: familyBcrypt, match: match, cost: fmt.Sprintf("bcrypt=%d", cost)}, nil
 }
 
 // parseDjango reads Django's pbkdf2_sha256$ITERATIONS$SALT$HASH, whose
@@ -238,7 +252,11 @@ func pbkdf2Check(format, hashName, iterations string, salt, want []byte) (check,
 	match := func(pw []byte) bool {
 		return subtle.ConstantTimeCompare(pbkdf2.Key(pw, salt, iter, len(want), fn), want) == 1
 	}
-	return check{family: familyPBKDF2, match: match}, nil
+	c := fmt.Sprintf("pbkdf2-%s=%d", hashName, iter)
+	if _, size := pbkdf2Hash(hashName); len(want) != size {
+		c += fmt.Sprintf("/%d", len(want))
+	}
+	return check{family: familyPBKDF2, match: match, cost: c}, nil
 }
 
 // pbkdf2Hash returns the hash of a PBKDF2 variant and its output size.

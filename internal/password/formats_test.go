@@ -158,3 +158,26 @@ func TestWithImportedCost(t *testing.T) {
 		}
 	}
 }
+
+// TestImportedCost: each imported format names its cost as an item of
+// WithImportedCost, which that function takes back.
+func TestImportedCost(t *testing.T) {
+	cases := []struct{ encoded, family, item string }{
+		{bcrypt2y, "bcrypt", "bcrypt=5"},
+		{djangoVector, "pbkdf2", "pbkdf2-sha256=20000"},
+		{PBKDF2String("sha256", 27500, unb64(keycloakSalt), unb64(keycloak256)), "pbkdf2", "pbkdf2-sha256=27500/64"},
+		{PBKDF2String("sha512", 30000, unb64(keycloakSalt), unb64(keycloak512)), "pbkdf2", "pbkdf2-sha512=30000"},
+		{firebaseVector, "scrypt", "firebase-scrypt=8/14"},
+		{argonVector, "", ""},
+		{"nonsense", "", ""},
+	}
+	for _, tc := range cases {
+		family, item := ImportedCost(tc.encoded)
+		if family != tc.family || item != tc.item {
+			t.Errorf("ImportedCost(%.20s) = %q, %q; want %q, %q", tc.encoded, family, item, tc.family, tc.item)
+		}
+		if _, err := WithImportedCost(Default, item); err != nil {
+			t.Errorf("WithImportedCost(%q) = %v", item, err)
+		}
+	}
+}
