@@ -153,7 +153,7 @@ func userCmd() *cobra.Command {
 			}
 			return printUsers(cmd, us)
 		})}
-	cmd.AddCommand(create, list, disableCmd(), setPasswordCmd())
+	cmd.AddCommand(create, list, disableCmd(), setPasswordCmd(), userImportCmd())
 	return cmd
 }
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/renova-auth/renova/internal/password"
 )
 
 // Config is every setting of renova. The JSON tags are the config file
@@ -61,6 +63,9 @@ type Config struct {
 	// PasswordMinLength is the shortest password accepted, in characters;
 	// zero means the core's default (10).
 	PasswordMinLength int `json:"password_min_length"`
+	// ImportedHashCost is the cost of the imported password hashes, which
+	// every failed login pays once per hash family (password.WithImportedCost).
+	ImportedHashCost string `json:"imported_hash_cost"`
 	// Retention is how long the tokens of ended sessions, rotated-away tokens,
 	// ended browser sessions and expired codes are kept (0 keeps them
 	// all); AuditRetention is the same for audit events (issue 14).
@@ -130,6 +135,7 @@ var settings = []setting{
 	{"login-account-limit", "RENOVA_LOGIN_ACCOUNT_LIMIT", "failed logins of one account name from one IP per login window before logins answer 503", "10", num(func(c *Config) *int { return &c.LoginAccountLimit })},
 	{"login-slowdown-after", "RENOVA_LOGIN_SLOWDOWN_AFTER", "failed logins of one account from all IPs per login window before its logins wait a growing delay (at most 4s; never a lockout)", "5", num(func(c *Config) *int { return &c.LoginSlowdownAfter })},
 	{"password-min-length", "RENOVA_PASSWORD_MIN_LENGTH", "shortest password accepted, in characters (a password may never be the login name or e-mail)", "10", num(func(c *Config) *int { return &c.PasswordMinLength })},
+	{"imported-hash-cost", "RENOVA_IMPORTED_HASH_COST", "cost of imported password hashes that every failed login also pays, e.g. bcrypt=12,pbkdf2-sha256=1000000,firebase-scrypt=8/14 (docs/import.md)", "", str(func(c *Config) *string { return &c.ImportedHashCost })},
 	{"login-ip-limit", "RENOVA_LOGIN_IP_LIMIT", "failed logins from one IP, whatever the account, per login window", "200", num(func(c *Config) *int { return &c.LoginIPLimit })},
 	{"login-window", "RENOVA_LOGIN_WINDOW", "fixed window of the failed-login limits", "15m", dur(func(c *Config) *time.Duration { return &c.LoginWindow })},
 	{"trusted-proxies", "RENOVA_TRUSTED_PROXIES", "CIDRs of reverse proxies whose Forwarded/X-Forwarded-For name the client (empty: the socket address)", "", str(func(c *Config) *string { return &c.TrustedProxies })},
@@ -274,6 +280,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PasswordMinLength < 0 {
 		errs = append(errs, errors.New("password-min-length must not be negative"))
+	}
+	if _, err := password.WithImportedCost(password.Default, c.ImportedHashCost); err != nil {
+		errs = append(errs, err)
 	}
 	if c.LoginIPLimit < 0 {
 		errs = append(errs, errors.New("login-ip-limit must not be negative"))

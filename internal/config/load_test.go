@@ -22,6 +22,7 @@ func TestEverySettingFromEachSource(t *testing.T) {
 		"login-account-limit": "3", "login-ip-limit": "30", "login-window": "1m",
 		"trusted-proxies": "10.0.0.0/8", "access-log": "false", "metrics-addr": "127.0.0.1:9090",
 		"login-slowdown-after": "7", "password-min-length": "12", "retention": "48h", "audit-retention": "0s",
+		"imported-hash-cost": "bcrypt=12,pbkdf2-sha256=600000",
 	}
 	for _, s := range settings {
 		v, ok := values[s.flag]

@@ -1,22 +1,23 @@
-// Package password hashes passwords with argon2id and verifies legacy
-// bcrypt hashes so imported users can log in and be re-hashed (PRODUCT.md §1).
+// Package password hashes passwords with argon2id and verifies the legacy
+// hashes of imported users (bcrypt, PBKDF2, Firebase scrypt) so that they
+// can log in and be re-hashed (PRODUCT.md §1, docs/import.md).
 package password
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Params are argon2id cost parameters. Default follows the OWASP password
-// storage cheat sheet (m=19 MiB, t=2, p=1): about 20 ms on one core.
+// Params are argon2id cost parameters, plus the cost of the dummy checks
+// that keep failed logins alike whatever the stored format. Default
+// follows the OWASP password storage cheat sheet (m=19 MiB, t=2, p=1):
+// about 20 ms on one core.
 type Params struct {
 	Memory  uint32 // KiB
 	Time    uint32
@@ -27,13 +28,31 @@ type Params struct {
 	// imported bcrypt users were told apart by 33 ms). Set it to the cost
 	// of the imported hashes; 0 means bcrypt.DefaultCost (10).
 	LegacyCost int
+	// PBKDF2 and Scrypt, when set, add a dummy check of that cost to every
+	// failed login of a user whose hash is of another family, as
+	// LegacyCost does for bcrypt. Set them to the cost of the imported
+	// PBKDF2 (Django, Keycloak) or Firebase scrypt hashes, which the
+	// import summary reports; zero adds none, and then a failed login of
+	// such a user costs its hash more than the others (docs/import.md).
+	// A cost beyond the import bounds is ignored.
+	PBKDF2 PBKDF2Cost
+	Scrypt ScryptCost
 }
 
-// argon returns p without the bcrypt cost, comparable with the parameters
-// read from a stored argon2id hash.
-func (p Params) argon() Params {
-	p.LegacyCost = 0
-	return p
+// PBKDF2Cost is the cost of a PBKDF2 check: the hash ("sha256" or
+// "sha512"), the iterations and the key length in bytes (0: the hash's
+// size). Keycloak derives 64-byte keys, Django 32-byte ones.
+type PBKDF2Cost struct {
+	Hash       string
+	Iterations int
+	KeyLen     int
+}
+
+// ScryptCost is the cost of a Firebase scrypt check: its rounds (scrypt r)
+// and mem_cost (log2 N).
+type ScryptCost struct {
+	Rounds  int
+	MemCost int
 }
 
 // Default is the production cost.
@@ -48,12 +67,18 @@ var ErrMismatch = errors.New("password mismatch")
 type Hasher struct {
 	params Params
 	slots  chan struct{}
-	dummy  argonHash // checked when there is no usable argon2id hash
-	legacy []byte    // bcrypt hash checked when there is no bcrypt hash
+	// dummies holds one check per hash family, argon2id first: a failed
+	// check runs those of the families other than the stored hash's.
+	dummies []check
 	// work, when set, is told of every hash computed ("argon2id",
-	// "bcrypt"): tests assert the work of each path, not its time.
+	// "bcrypt", "pbkdf2", "scrypt"): tests assert the work of each path,
+	// not its time.
 	work func(kind string)
 }
+
+// dummyPassword is what the dummy hashes hash; no login ever matches them
+// because a dummy check's result is never taken as a success.
+const dummyPassword = "renova dummy password"
 
 // New returns a Hasher with the given cost that runs at most slots hashes
 // at a time.
@@ -62,12 +87,24 @@ func New(p Params, slots int) *Hasher {
 		slots = 1
 	}
 	h := &Hasher{params: p, slots: make(chan struct{}, slots)}
-	h.dummy, _ = parseArgon(h.hash([]byte("renova dummy password"), make([]byte, 16)))
 	cost := p.LegacyCost
 	if cost == 0 {
 		cost = bcrypt.DefaultCost
 	}
-	h.legacy, _ = bcrypt.GenerateFromPassword([]byte("renova dummy password"), cost)
+	legacy, _ := bcrypt.GenerateFromPassword([]byte(dummyPassword), cost)
+	encoded := []string{h.hash([]byte(dummyPassword), make([]byte, 16)), string(legacy)}
+	if c := p.PBKDF2; c.Iterations > 0 {
+		encoded = append(encoded, PBKDF2String(c.Hash, c.Iterations, make([]byte, 16), make([]byte, keyLen(c))))
+	}
+	if c := p.Scrypt; c.MemCost > 0 {
+		f := Firebase{SignerKey: make([]byte, 64), SaltSeparator: []byte{7}, Rounds: c.Rounds, MemCost: c.MemCost}
+		encoded = append(encoded, f.String(make([]byte, 10), make([]byte, 64)))
+	}
+	for _, e := range encoded {
+		if c, err := parse(e); err == nil {
+			h.dummies = append(h.dummies, c)
+		}
+	}
 	return h
 }
 
@@ -84,41 +121,42 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 	return h.hash([]byte(pw), salt), nil
 }
 
-// Verify checks pw against encoded. It reports rehash=true when the hash is
-// a legacy bcrypt hash or weaker than the current parameters.
+// Verify checks pw against encoded: an argon2id PHC string or an imported
+// legacy hash (bcrypt, PBKDF2 as Django or Keycloak store it, Firebase
+// scrypt; see formats.go). It reports rehash=true when the hash is not
+// argon2id at the current parameters, so the caller stores a fresh one.
 //
-// Every failure does the same work, one argon2id and one bcrypt check, so
-// that neither "no such user" (an empty hash) nor "this user was imported
-// with bcrypt" can be told from "wrong password" by timing (issue 14).
+// Every failure does the same work whatever the stored format, so that
+// neither "no such user" (an empty hash) nor "this user was imported from
+// system X" can be told from "wrong password" by timing (issue 14): the
+// check of the stored format plus one dummy check of every other family
+// the hasher knows (argon2id and bcrypt always; PBKDF2 and Firebase scrypt
+// when Params names their cost). The residual difference is the cost of
+// the stored hash's own parameters against the dummy's (docs/import.md).
 func (h *Hasher) Verify(ctx context.Context, encoded, pw string) (rehash bool, err error) {
 	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}
 	defer h.release()
-	if isBcrypt(encoded) {
-		if !h.checkBcrypt([]byte(encoded), pw) {
-			h.checkArgon(h.dummy, pw)
-			return false, ErrMismatch
-		}
-		return true, nil
-	}
-	a, err := parseArgon(encoded)
+	c, err := parse(encoded)
 	if err != nil {
-		a = h.dummy // unknown user, or a hash we cannot read: same cost
+		c = h.dummies[0] // unknown user, or a hash we cannot read: same cost
 	}
-	if !h.checkArgon(a, pw) || err != nil {
-		h.checkBcrypt(h.legacy, pw)
-		return false, ErrMismatch
+	if h.run(c, pw) && err == nil {
+		return c.family != familyArgon || c.argon != h.params.argonCost(), nil
 	}
-	return a.params != h.params.argon(), nil
+	for _, d := range h.dummies {
+		if d.family != c.family {
+			h.run(d, pw)
+		}
+	}
+	return false, ErrMismatch
 }
 
-func isBcrypt(encoded string) bool { return strings.HasPrefix(encoded, "$2") }
-
-// checkBcrypt reports whether pw matches the bcrypt hash enc.
-func (h *Hasher) checkBcrypt(enc []byte, pw string) bool {
-	h.did("bcrypt")
-	return bcrypt.CompareHashAndPassword(enc, []byte(pw)) == nil
+// run computes c's check of pw, telling h.work of the work done.
+func (h *Hasher) run(c check, pw string) bool {
+	h.did(c.family)
+	return c.match([]byte(pw))
 }
 
 func (h *Hasher) did(kind string) {
@@ -145,58 +183,4 @@ func (h *Hasher) hash(pw, salt []byte) string {
 	key := argon2.IDKey(pw, salt, p.Time, p.Memory, p.Threads, 32)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))
-}
-
-// argonHash is a parsed PHC argon2id string.
-type argonHash struct {
-	params     Params
-	salt, want []byte
-}
-
-// errFormat is a stored hash that is not a PHC argon2id string.
-var errFormat = errors.New("not an argon2id PHC string")
-
-// parseArgon reads a PHC argon2id string.
-func parseArgon(encoded string) (argonHash, error) {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return argonHash{}, errFormat
-	}
-	var v int
-	var p Params
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return argonHash{}, errFormat
-	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Threads == 0 || p.Time == 0 {
-		return argonHash{}, errFormat
-	}
-	salt, err1 := b64.DecodeString(parts[4])
-	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 || p.Memory > 1<<21 {
-		return argonHash{}, errFormat
-	}
-	return argonHash{params: p, salt: salt, want: want}, nil
-}
-
-// checkArgon reports whether pw matches a, comparing in constant time.
-func (h *Hasher) checkArgon(a argonHash, pw string) bool {
-	h.did("argon2id")
-	p := a.params
-	got := argon2.IDKey([]byte(pw), a.salt, p.Time, p.Memory, p.Threads, uint32(len(a.want)))
-	return subtle.ConstantTimeCompare(got, a.want) == 1
-}
-
-// CheckImported validates a hash imported from a legacy system: a bcrypt
-// hash ($2a$, $2b$, $2y$) or an argon2id PHC string.
-func CheckImported(encoded string) error {
-	if strings.HasPrefix(encoded, "$2") {
-		if _, err := bcrypt.Cost([]byte(encoded)); err != nil {
-			return fmt.Errorf("not a valid bcrypt hash: %w", err)
-		}
-		return nil
-	}
-	if strings.HasPrefix(encoded, "$argon2id$") && strings.Count(encoded, "$") == 5 {
-		return nil
-	}
-	return errors.New("unsupported password hash: want bcrypt ($2a$, $2b$, $2y$) or argon2id")
 }

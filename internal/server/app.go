@@ -75,6 +75,8 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	if opt.Password == (password.Params{}) {
 		opt.Password = password.Default
 	}
+	// Validate checked the setting: failed logins pay the imported hashes' cost.
+	opt.Password, _ = password.WithImportedCost(opt.Password, cfg.ImportedHashCost)
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err

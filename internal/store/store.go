@@ -67,6 +67,12 @@ type Users interface {
 	// sequence number. A login taken in the tenant (in any case) is
 	// ErrConflict.
 	CreateUser(ctx context.Context, u *User) error
+	// CreateUsers stores us in one transaction, each as CreateUser would
+	// (bulk import, issue 13). A user whose login (or given Seq) is taken
+	// in its tenant, by a stored user or an earlier one of us, is skipped
+	// and its slot of the returned slice holds ErrConflict; the others are
+	// stored. An error return means none was.
+	CreateUsers(ctx context.Context, us []*User) ([]error, error)
 	// GetUser reads a user by id; an unknown id is ErrNotFound.
 	GetUser(ctx context.Context, id string) (*User, error)
 	// UserByLogin finds a user of the tenant by login or e-mail; a login

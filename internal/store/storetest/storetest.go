@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore Factory) {
 	}{
 		{"Tenants", testTenants},
 		{"Users", testUsers},
+		{"CreateUsers", testCreateUsers},
 		{"Clients", testClients},
 		{"RotateClaimsOnce", testRotateClaimsOnce},
 		{"RotateRefusesDeadSessions", testRotateRefuses},
