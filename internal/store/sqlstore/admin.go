@@ -26,7 +26,6 @@ func NewAdmin(r, w Conn, c Codec, sessionOrder string) Admin {
 	return Admin{r: r, w: w, c: c, order: sessionOrder}
 }
 
-
 // GetTenant reads a tenant by id.
 func (a *Admin) GetTenant(ctx context.Context, id string) (*store.Tenant, error) {
 	return ScanTenant(a.r.QueryRow(ctx, tenantByID, id), a.c)
@@ -120,7 +119,6 @@ func (a *Admin) ListSessions(ctx context.Context, f store.SessionFilter) ([]*sto
 func (a *Admin) RevokeSession(ctx context.Context, id, reason string, now time.Time) error {
 	return a.update(ctx, revokeSession, a.c.TimeArg(now), reason, id)
 }
-
 
 // CreateBrowserSession stores a browser session; a taken id or hash is
 // store.ErrConflict.
