@@ -39,6 +39,9 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 	}
 	std := standard.New(a.Svc, a.Ring, a.Logger, a.formKey)
 	surfaces := append([]named{{"standard", std, a.standardCORS(), "standard", ""}}, mounted...)
+	if a.Cfg.AdminAddr == "" {
+		surfaces = append(surfaces, a.adminSurface()) // admin.go
+	}
 	routes, err := collect(surfaces)
 	if err != nil {
 		return nil, err
@@ -145,6 +148,10 @@ func (a *App) Listen() (net.Listener, error) {
 func (a *App) ServeOn(ctx context.Context, ln net.Listener, ready chan<- net.Addr) error {
 	h, err := a.Handler(ctx)
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := a.startAdmin(ctx); err != nil { // admin.go
 		ln.Close()
 		return err
 	}
