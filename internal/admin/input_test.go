@@ -15,7 +15,7 @@ func TestBadInput(t *testing.T) {
 		users := "/admin/v1/tenants/demo/users"
 		var page struct {
 			Items []struct{ ID string } `json:"items"`
-			Next  string              `json:"next_cursor"`
+			Next  string                `json:"next_cursor"`
 		}
 		e.do(t, "POST", users, `{"login":"bob","password":"a long enough passphrase"}`, 201, nil)
 		e.do(t, "GET", users+"?limit=1", "", 200, &page)
