@@ -97,7 +97,9 @@ func (s *Service) listClients(ctx context.Context, a Actor, tenantID string) ([]
 }
 
 // adminClient reads a client of tenantID, fresh from the store; one of
-// another tenant, or of a tenant a cannot see, is not_found.
+// another tenant, or of a tenant a cannot see, is not_found. tenantID ""
+// means whichever tenant a may see (client ids are global; the command
+// line names a client by its id alone).
 func (s *Service) adminClient(ctx context.Context, a Actor, tenantID, id string) (*Client, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
@@ -105,7 +107,7 @@ func (s *Service) adminClient(ctx context.Context, a Actor, tenantID, id string)
 	if err != nil {
 		return nil, lookupErr("client", err)
 	}
-	if c.TenantID != tenantID || !a.sees(tenantID) {
+	if (tenantID != "" && c.TenantID != tenantID) || !a.sees(c.TenantID) {
 		return nil, notFound("client")
 	}
 	return c, nil

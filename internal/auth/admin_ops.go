@@ -30,7 +30,8 @@ type SessionQuery struct {
 }
 
 // ListSessions lists the sessions of a tenant matching q, with their last
-// use, address and user agent.
+// use, address and user agent; tenantID "" lists every tenant's, for an
+// actor that may see them all.
 func (s *Service) ListSessions(ctx context.Context, a Actor, tenantID string, q SessionQuery) ([]*Session, error) {
 	ss, err := s.listSessions(ctx, a, tenantID, q)
 	return ss, s.audited(ctx, a, store.AuditEvent{Action: "admin.session.listed", TenantID: tenantID, UserID: q.UserID, ClientID: q.ClientID}, err)
@@ -54,7 +55,8 @@ func (s *Service) listSessions(ctx context.Context, a Actor, tenantID string, q 
 	return ss, nil
 }
 
-// AdminRevokeSession revokes one session of tenantID (reason "admin").
+// AdminRevokeSession revokes one session of tenantID (reason "admin");
+// tenantID "" means whichever tenant a may see (session ids are global).
 func (s *Service) AdminRevokeSession(ctx context.Context, a Actor, tenantID, id string) error {
 	err := s.adminRevokeSession(ctx, a, tenantID, id)
 	return s.audited(ctx, a, store.AuditEvent{Action: "admin.session.revoked", TenantID: tenantID, SessionID: id}, err)
@@ -67,7 +69,7 @@ func (s *Service) adminRevokeSession(ctx context.Context, a Actor, tenantID, id 
 	if err != nil {
 		return lookupErr("session", err)
 	}
-	if sess.TenantID != tenantID || !a.sees(tenantID) {
+	if (tenantID != "" && sess.TenantID != tenantID) || !a.sees(sess.TenantID) {
 		return notFound("session")
 	}
 	return s.revoke(ctx, sess, "admin", a.ID, a.Meta)
@@ -121,7 +123,7 @@ func (s *Service) rotateKey(ctx context.Context, a Actor, alg string, force bool
 		return err
 	}
 	if !slices.Contains(keys.Algs, alg) {
-		return invalid("alg", "alg must be one of %v", keys.Algs)
+		return invalid("alg", "unsupported signing algorithm %q; alg must be one of %v", alg, keys.Algs)
 	}
 	rotate := s.ring.Rotate
 	if force {
