@@ -97,6 +97,9 @@ func (s *Surface) adapt(h handler) http.Handler {
 func (s *Surface) actor(r *http.Request) (auth.Actor, error) {
 	m := httpx.Meta(r)
 	h := r.Header.Get("Authorization")
+	if h == "" {
+		return auth.Actor{}, errNoToken
+	}
 	scheme, tok, ok := strings.Cut(h, " ")
 	if h != "" && (!ok || !strings.EqualFold(scheme, "Bearer") || tok == "") {
 		return auth.Actor{}, errBadBearer

@@ -24,7 +24,7 @@ func TestAuthentication(t *testing.T) {
 			status       int
 			kind, auth   string
 		}{
-			{"no token", "", 401, "unauthorized", `error="invalid_token"`},
+			{"no token", "", 401, "unauthorized", `realm="renova-admin"`},
 			{"not bearer", "Basic " + e.admin, 401, "unauthorized", `error="invalid_token"`},
 			{"garbage", "Bearer not-a-jwt", 401, "unauthorized", `error="invalid_token"`},
 			{"user token of a session", "Bearer " + userTok, 401, "unauthorized", `error="invalid_token"`},
@@ -46,6 +46,11 @@ func TestAuthentication(t *testing.T) {
 			wantProblem(t, tc.name, r, tc.status, tc.kind, "")
 			if h := r.Header.Get("WWW-Authenticate"); !strings.HasPrefix(h, "Bearer ") || !strings.Contains(h, tc.auth) {
 				t.Errorf("%s: WWW-Authenticate = %q, want Bearer with %s", tc.name, h, tc.auth)
+			}
+			// A request without credentials gets a challenge without an
+			// error code (RFC 6750 §3.1).
+			if h := r.Header.Get("WWW-Authenticate"); tc.header == "" && strings.Contains(h, "error=") {
+				t.Errorf("no token: WWW-Authenticate = %q, want no error code", h)
 			}
 		}
 		// The admin token expires like any access token (15 minutes).

@@ -100,7 +100,11 @@ func writeError(logger *slog.Logger, w http.ResponseWriter, r *http.Request, err
 	}
 	switch k {
 	case kindUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="renova-admin", error="invalid_token", error_description="`+ae.Description+`"`)
+		challenge := `Bearer realm="renova-admin"`
+		if ae.Reason != "missing" {
+			challenge += `, error="invalid_token", error_description="` + ae.Description + `"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
 	case kindScope:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="renova-admin", error="insufficient_scope", scope="`+auth.ScopeAdmin+" "+auth.ScopeAdminAll+`"`)
 	}
@@ -115,6 +119,10 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 	}
 	httpx.WriteBody(w, p.Status, "application/problem+json", append(body, '\n'))
 }
+
+// errNoToken is the answer for a request without credentials; its
+// challenge carries no error code (RFC 6750 §3.1).
+var errNoToken = &auth.Error{Code: auth.InvalidToken, Reason: "missing", Description: "send an access token as Authorization: Bearer <token>"}
 
 // errBadBearer is the answer for an Authorization header that is not a
 // bearer token.

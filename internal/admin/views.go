@@ -24,7 +24,7 @@ type Tenant struct {
 
 // TenantOf is the wire shape of t.
 func TenantOf(t *auth.Tenant) Tenant {
-	return Tenant{ID: t.ID, Slug: t.Slug, Name: t.Name, Type: t.Type, Code: t.Code, CreatedAt: t.CreatedAt}
+	return Tenant{ID: t.ID, Slug: t.Slug, Name: t.Name, Type: t.Type, Code: t.Code, CreatedAt: at(t.CreatedAt)}
 }
 
 // User is a user on the wire: never the password hash, only whether
@@ -51,7 +51,7 @@ type User struct {
 func UserOf(u *auth.User) User {
 	return User{ID: u.ID, TenantID: u.TenantID, Login: u.Login, Email: u.Email, Name: u.Name, Seq: u.Seq, Code: u.Code,
 		PermissionRole: u.PermissionRole, Roles: list(u.Roles), Attributes: dict(u.Attributes), External: u.External,
-		Disabled: u.Disabled, HasPassword: u.PasswordHash != "", CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Disabled: u.Disabled, HasPassword: u.PasswordHash != "", CreatedAt: at(u.CreatedAt), UpdatedAt: at(u.UpdatedAt)}
 }
 
 // Client is a client on the wire. Durations are Go duration strings
@@ -85,7 +85,7 @@ func ClientOf(c *auth.Client) Client {
 		Scopes: list(c.Scopes), RedirectURIs: list(c.RedirectURIs), PostLogoutURIs: list(c.PostLogoutURIs),
 		Origins: list(c.Origins), Dialects: list(c.Dialects), AppCode: c.AppCode, Alg: c.Alg,
 		AccessTTL: c.AccessTTL.String(), IdleTTL: c.IdleTTL.String(), AbsoluteTTL: c.AbsoluteTTL.String(),
-		Grace: c.Grace.String(), HasAPIKey: c.APIKeyHash != "", CreatedAt: c.CreatedAt}
+		Grace: c.Grace.String(), HasAPIKey: c.APIKeyHash != "", CreatedAt: at(c.CreatedAt)}
 	if c.PrevSecretHash != "" {
 		v.PreviousSecretUntil = opt(c.PrevSecretUntil)
 	}
@@ -122,8 +122,8 @@ func SessionOf(s *auth.Session, now time.Time) Session {
 		state = "expired"
 	}
 	return Session{ID: s.ID, TenantID: s.TenantID, UserID: s.UserID, ClientID: s.ClientID, Scope: s.Scope, State: state,
-		Generation: s.Generation, CreatedAt: s.CreatedAt, LastUsedAt: s.LastUsedAt, IdleExpiresAt: s.IdleExpiresAt,
-		ExpiresAt: s.ExpiresAt, RevokedAt: opt(s.RevokedAt), RevokeReason: s.RevokeReason, IP: s.IP, UserAgent: s.UserAgent}
+		Generation: s.Generation, CreatedAt: at(s.CreatedAt), LastUsedAt: at(s.LastUsedAt), IdleExpiresAt: at(s.IdleExpiresAt),
+		ExpiresAt: at(s.ExpiresAt), RevokedAt: opt(s.RevokedAt), RevokeReason: s.RevokeReason, IP: s.IP, UserAgent: s.UserAgent}
 }
 
 // Key is a signing key on the wire: never its private part.
@@ -138,7 +138,7 @@ type Key struct {
 
 // KeyOf is the wire shape of k.
 func KeyOf(k *auth.Key) Key {
-	return Key{Kid: k.ID, Alg: k.Alg, State: k.State, CreatedAt: k.CreatedAt, ActivatedAt: opt(k.ActivatedAt), RetiredAt: opt(k.RetiredAt)}
+	return Key{Kid: k.ID, Alg: k.Alg, State: k.State, CreatedAt: at(k.CreatedAt), ActivatedAt: opt(k.ActivatedAt), RetiredAt: opt(k.RetiredAt)}
 }
 
 // AuditEvent is an audit event on the wire.
@@ -159,7 +159,7 @@ type AuditEvent struct {
 
 // AuditEventOf is the wire shape of e.
 func AuditEventOf(e *auth.AuditEvent) AuditEvent {
-	return AuditEvent{ID: e.ID, Time: e.Time, TenantID: e.TenantID, Actor: e.Actor, Action: e.Action, Outcome: e.Outcome,
+	return AuditEvent{ID: e.ID, Time: at(e.Time), TenantID: e.TenantID, Actor: e.Actor, Action: e.Action, Outcome: e.Outcome,
 		Reason: e.Reason, SessionID: e.SessionID, ClientID: e.ClientID, UserID: e.UserID, IP: e.IP, TraceID: e.TraceID}
 }
 
@@ -172,13 +172,20 @@ func Each[T, V any](in []*T, f func(*T) V) []V {
 	return out
 }
 
-// opt is t, or nil for the zero time.
+// opt is t at the stores' microsecond precision, or nil for the zero
+// time.
 func opt(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
+	t = at(t)
 	return &t
 }
+
+// at is t in UTC at the microsecond precision both stores keep, so a
+// record reads the same in the answer that created it and in any later
+// one.
+func at(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // list is l, or [] for nil.
 func list(l []string) []string {
