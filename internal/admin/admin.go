@@ -86,6 +86,11 @@ func (s *Surface) adapt(h handler) http.Handler {
 		a, err := s.actor(r)
 		if err == nil {
 			err = h(w, r, a)
+			// The core audits every operation it runs; a request refused
+			// before reaching it is audited here.
+			if httpx.IsDecode(err) != nil {
+				s.svc.AuditRefused(r.Context(), a)
+			}
 		}
 		if err != nil {
 			writeError(s.logger, w, r, err)

@@ -96,6 +96,15 @@ func (s *Service) audited(ctx context.Context, a Actor, e store.AuditEvent, err 
 	return err
 }
 
+// AuditRefused records an admin call by a that its surface refused
+// before any operation ran (a body or query it could not decode), so
+// that every call of an authenticated administrator is in the trail; the
+// trace id ties it to the request's log line.
+func (s *Service) AuditRefused(ctx context.Context, a Actor) {
+	s.record(ctx, &store.AuditEvent{Action: "admin.request.refused", Outcome: "failure", Reason: "malformed_request",
+		TenantID: a.Tenant, Actor: a.ID}, a.Meta)
+}
+
 // AdminActor authenticates a bearer token for the admin API. Only an
 // access token renova issued through client_credentials (no session, the
 // client is its own subject) to a client still holding renova:admin or
