@@ -201,7 +201,9 @@ func TestSessionsKeysAudit(t *testing.T) {
 		// A request refused before any operation ran is audited too.
 		wantProblem(t, "unknown member", e.call(t, "POST", "/admin/v1/keys/rotate", e.admin, `{"algo":"ES256"}`), 400, "malformed-request", "algo")
 		e.App.Audit.Flush()
-		var refused struct{ Items []struct{ Actor, Outcome string } }
+		var refused struct {
+			Items []struct{ Actor, Outcome string }
+		}
 		e.do(t, "GET", "/admin/v1/audit?action=admin.request.refused", "", 200, &refused)
 		if len(refused.Items) != 1 || refused.Items[0].Actor != "demo-admin" || refused.Items[0].Outcome != "failure" {
 			t.Errorf("audit of the refused request = %+v, want one failure by demo-admin", refused.Items)
