@@ -199,8 +199,9 @@ func checkUpdatedDurations(c *Client) error {
 	return nil
 }
 
-// DeleteClient revokes every session of a client and removes it: its
-// refresh tokens and its secret stop working at once.
+// DeleteClient revokes every session of a client and removes it, in one
+// store transaction: its refresh tokens and its secret stop working at
+// once (other replicas' client caches within 2 seconds).
 func (s *Service) DeleteClient(ctx context.Context, a Actor, tenantID, id string) error {
 	err := s.deleteClient(ctx, a, tenantID, id)
 	return s.audited(ctx, a, store.AuditEvent{Action: "admin.client.deleted", TenantID: tenantID, ClientID: id}, err)
@@ -212,15 +213,10 @@ func (s *Service) deleteClient(ctx context.Context, a Actor, tenantID, id string
 	}
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	// Deleting first: once gone, the client cannot authenticate, so none
-	// of its sessions can refresh even if the revocation below fails.
-	if err := s.st.DeleteClient(ctx, id); err != nil {
+	if err := s.st.DeleteClient(ctx, id, s.cfg.Now()); err != nil {
 		return lookupErr("client", err)
 	}
 	s.clients.Delete(id)
-	if _, err := s.st.RevokeSessions(ctx, store.SessionFilter{ClientID: id}, "client_deleted", s.cfg.Now()); err != nil {
-		return storeErr("revoke client sessions", err)
-	}
 	return nil
 }
 

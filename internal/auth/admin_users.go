@@ -233,8 +233,9 @@ func (s *Service) setUserPassword(ctx context.Context, a Actor, tenantID, id, pw
 	return s.setPassword(ctx, u, pw, "", a.Meta)
 }
 
-// DeleteUser revokes every session of a user and removes the user. The
-// sessions stay, revoked, with the audit events that name the user.
+// DeleteUser revokes every session and browser session of a user and
+// removes the user, in one store transaction. The sessions stay,
+// revoked, with the audit events that name the user.
 func (s *Service) DeleteUser(ctx context.Context, a Actor, tenantID, id string) error {
 	err := s.deleteUser(ctx, a, tenantID, id)
 	return s.audited(ctx, a, store.AuditEvent{Action: "admin.user.deleted", TenantID: tenantID, UserID: id}, err)
@@ -244,16 +245,11 @@ func (s *Service) deleteUser(ctx context.Context, a Actor, tenantID, id string) 
 	if _, err := s.adminUser(ctx, a, tenantID, id); err != nil {
 		return err
 	}
-	// Sessions first: the refresh path does not load the user, so a
-	// deleted user's tokens would otherwise live on. Should the deletion
-	// then fail, the user is merely logged out everywhere, and a retry
-	// finishes the job.
-	if _, err := s.RevokeUser(ctx, id, "", "user_deleted", a.Meta); err != nil {
-		return err
-	}
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	if err := s.st.DeleteUser(ctx, id); err != nil {
+	// One transaction revokes the sessions (the refresh path does not
+	// load the user) and removes the user: all of it or nothing.
+	if err := s.st.DeleteUser(ctx, id, s.cfg.Now()); err != nil {
 		return lookupErr("user", err)
 	}
 	return nil

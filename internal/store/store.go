@@ -90,9 +90,11 @@ type Users interface {
 	// permission role), roles and attributes, and sets UpdatedAt; an
 	// unknown id is ErrNotFound.
 	UpdateUser(ctx context.Context, u *User) error
-	// DeleteUser removes a user; an unknown id is ErrNotFound. Their
-	// sessions stay, revoked by the caller first, for the audit trail.
-	DeleteUser(ctx context.Context, id string) error
+	// DeleteUser revokes every live session and browser session of a
+	// user at now (reason user_deleted) and removes the user, all in one
+	// transaction; an unknown id is ErrNotFound and changes nothing. The
+	// revoked sessions stay, for the audit trail.
+	DeleteUser(ctx context.Context, id string, now time.Time) error
 }
 
 // Clients stores applications.
@@ -116,8 +118,10 @@ type Clients interface {
 	// SetClientSecret stores a rotated secret; an unknown id is
 	// ErrNotFound.
 	SetClientSecret(ctx context.Context, clientID string, r SecretRotation) error
-	// DeleteClient removes a client; an unknown id is ErrNotFound.
-	DeleteClient(ctx context.Context, id string) error
+	// DeleteClient revokes every live session of a client at now (reason
+	// client_deleted) and removes the client, in one transaction; an
+	// unknown id is ErrNotFound and changes nothing.
+	DeleteClient(ctx context.Context, id string, now time.Time) error
 }
 
 // Sessions stores refresh-token families. Rotate is the atomic heart of

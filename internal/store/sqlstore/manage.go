@@ -15,12 +15,19 @@ const (
 	updateTenant = "UPDATE tenants SET name = $1, type = $2 WHERE id = $3"
 	updateUser   = `UPDATE users SET email = $1, name = $2, code = $3, permission_role = $4, roles = $5,
 		attributes = $6, updated_at = $7 WHERE id = $8`
-	deleteUser   = "DELETE FROM users WHERE id = $1"
 	updateClient = `UPDATE clients SET name = $1, app_code = $2, grants = $3, scopes = $4, redirect_uris = $5,
 		post_logout_uris = $6, origins = $7, dialects = $8, alg = $9, access_ttl = $10, idle_ttl = $11,
 		absolute_ttl = $12, grace = $13 WHERE id = $14`
 	setClientSecret = "UPDATE clients SET secret_hash = $1, prev_secret_hash = $2, prev_secret_until = $3 WHERE id = $4"
-	deleteClient    = "DELETE FROM clients WHERE id = $1"
+)
+
+// Statements of DeleteUser and DeleteClient, which each backend runs in a
+// transaction of its own after revoking the sessions its way.
+const (
+	// DeleteUserSQL removes user $1.
+	DeleteUserSQL = "DELETE FROM users WHERE id = $1"
+	// DeleteClientSQL removes client $1.
+	DeleteClientSQL = "DELETE FROM clients WHERE id = $1"
 )
 
 // codeRetries bounds CreateTenant's retries when a concurrent creation
@@ -92,11 +99,6 @@ func (a *Admin) UpdateUser(ctx context.Context, u *store.User) error {
 		a.c.MapArg(u.Attributes), a.c.TimeArg(u.UpdatedAt), u.ID)
 }
 
-// DeleteUser removes a user.
-func (a *Admin) DeleteUser(ctx context.Context, id string) error {
-	return a.update(ctx, deleteUser, id)
-}
-
 // UpdateClient replaces the settings an administrator may change.
 func (a *Admin) UpdateClient(ctx context.Context, v *store.Client) error {
 	c := a.c
@@ -109,11 +111,6 @@ func (a *Admin) UpdateClient(ctx context.Context, v *store.Client) error {
 // and the end of its overlap window.
 func (a *Admin) SetClientSecret(ctx context.Context, id string, r store.SecretRotation) error {
 	return a.update(ctx, setClientSecret, r.Hash, r.PrevHash, a.c.TimeArg(r.PrevUntil), id)
-}
-
-// DeleteClient removes a client.
-func (a *Admin) DeleteClient(ctx context.Context, id string) error {
-	return a.update(ctx, deleteClient, id)
 }
 
 // ListAudit lists events matching f, newest first; the default limit is

@@ -149,7 +149,8 @@ func testFindUsers(t *testing.T, s store.Store) {
 
 // testUpdateDeleteUser checks that UpdateUser changes the profile, roles
 // and attributes only (never the login or password hash), and DeleteUser
-// removes the user; both report an unknown id as ErrNotFound.
+// revokes the user's sessions and browser sessions and removes the user;
+// both report an unknown id as ErrNotFound.
 func testUpdateDeleteUser(t *testing.T, s store.Store) {
 	f := newFixture(t, s)
 	up := *f.user
@@ -167,11 +168,20 @@ func testUpdateDeleteUser(t *testing.T, s store.Store) {
 	if err := s.UpdateUser(ctx(t), &store.User{ID: "nope"}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateUser(unknown) = %v, want ErrNotFound", err)
 	}
-	must(t, s.DeleteUser(ctx(t), f.user.ID))
+	sess, _ := newSession(t, s, f)
+	b := newBrowser(t, s, f, f.user.ID)
+	at := t0.Add(2 * time.Hour)
+	must(t, s.DeleteUser(ctx(t), f.user.ID, at))
 	if _, err := s.GetUser(ctx(t), f.user.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("GetUser after DeleteUser = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteUser(ctx(t), f.user.ID); !errors.Is(err, store.ErrNotFound) {
+	if got, err := s.GetSession(ctx(t), sess.ID); err != nil || !got.RevokedAt.Equal(at) || got.RevokeReason != "user_deleted" {
+		t.Errorf("the deleted user's session = %+v, %v; want revoked at %v for user_deleted", got, err, at)
+	}
+	if got, err := s.BrowserSessionByHash(ctx(t), b.Hash); err != nil || !got.RevokedAt.Equal(at) {
+		t.Errorf("the deleted user's browser session = %+v, %v; want revoked at %v", got, err, at)
+	}
+	if err := s.DeleteUser(ctx(t), f.user.ID, at); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteUser twice = %v, want ErrNotFound", err)
 	}
 }
@@ -208,11 +218,16 @@ func testUpdateDeleteClient(t *testing.T, s store.Store) {
 			t.Errorf("%s(unknown) = %v, want ErrNotFound", name, err)
 		}
 	}
-	must(t, s.DeleteClient(ctx(t), f.client.ID))
+	sess, _ := newSession(t, s, f)
+	at := t0.Add(2 * time.Hour)
+	must(t, s.DeleteClient(ctx(t), f.client.ID, at))
 	if _, err := s.GetClient(ctx(t), f.client.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("GetClient after DeleteClient = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteClient(ctx(t), f.client.ID); !errors.Is(err, store.ErrNotFound) {
+	if got, err := s.GetSession(ctx(t), sess.ID); err != nil || !got.RevokedAt.Equal(at) || got.RevokeReason != "client_deleted" {
+		t.Errorf("the deleted client's session = %+v, %v; want revoked at %v for client_deleted", got, err, at)
+	}
+	if err := s.DeleteClient(ctx(t), f.client.ID, at); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteClient twice = %v, want ErrNotFound", err)
 	}
 }
