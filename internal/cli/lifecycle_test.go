@@ -130,3 +130,26 @@ func TestLifecycleCommands(t *testing.T) {
 	}
 	failRun(t, db, "cursor", "audit", "list", "--cursor", "forged.cursor")
 }
+
+// TestJSONShapes: --json prints snake_case names and leaves out a time
+// not reached yet, never "0001-01-01T00:00:00Z" (issue 13).
+func TestJSONShapes(t *testing.T) {
+	f := newFixture(t)
+	for _, args := range [][]string{{"keys", "list"}, {"tenant", "list"}, {"user", "list"}, {"client", "list"}, {"sessions", "list"}, {"audit", "list"}} {
+		out := mustRun(t, f.db, append(args, "--json")...)
+		if strings.Contains(out, "0001-01-01") || strings.Contains(out, `"ID"`) || strings.Contains(out, `"CreatedAt"`) {
+			t.Errorf("%v --json prints a zero time or a Go field name:\n%.400s", args, out)
+		}
+	}
+	var ks []map[string]any
+	runJSON(t, f.db, &ks, "keys", "list")
+	for _, k := range ks {
+		_, activated := k["activated_at"]
+		if k["state"] == "next" && activated {
+			t.Errorf("a next key has activated_at: %v", k)
+		}
+		if _, ok := k["kid"]; !ok {
+			t.Errorf("keys list --json entry without kid: %v", k)
+		}
+	}
+}
