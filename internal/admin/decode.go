@@ -3,8 +3,10 @@ package admin
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/httpx"
@@ -30,7 +32,32 @@ func decode(r *http.Request, v any, optional bool) error {
 	}
 	opt := jsonRules
 	opt.AllowEmpty = optional
-	return httpx.DecodeJSON(body, v, opt)
+	if err := httpx.DecodeJSON(body, v, opt); err != nil {
+		return err
+	}
+	return exactNames(body, v, opt)
+}
+
+// exactNames refuses a member spelt in another case than its field's
+// JSON name ("Login" for "login"): encoding/json would bind it, but the
+// API's names are exactly the documented ones, as its answers use them.
+func exactNames(body []byte, v any, opt httpx.JSONOptions) error {
+	obj, err := httpx.JSONObject(body, opt)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	for k := range obj {
+		if !known[k] {
+			return httpx.Bad(k, "unknown field (names are lower-case snake_case, as documented)")
+		}
+	}
+	return nil
 }
 
 // query returns the URL's query parameters, refusing one not in allowed

@@ -33,6 +33,7 @@ func TestBadInput(t *testing.T) {
 			{"not an object", "POST", users, `["carol"]`, 400, "malformed-request", ""},
 			{"trailing data", "POST", users, `{"login":"carol"} {}`, 400, "malformed-request", ""},
 			{"unknown field", "POST", users, `{"login":"carol","pasword":"x"}`, 400, "malformed-request", "pasword"},
+			{"field in another case", "POST", users, `{"Login":"carol"}`, 400, "malformed-request", "Login"},
 			{"duplicate key", "POST", users, `{"login":"carol","login":"dave"}`, 400, "malformed-request", "login"},
 			{"wrong type", "POST", users, `{"login":"carol","roles":"admin"}`, 400, "malformed-request", "roles"},
 			{"wrong type nested", "POST", users, `{"login":"carol","attributes":{"a":1}}`, 400, "malformed-request", "attributes"},
