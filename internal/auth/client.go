@@ -43,10 +43,19 @@ func (s *Service) AuthenticateClient(ctx context.Context, id, secret string, has
 		}
 		return c, nil
 	}
-	if !hasSecret || subtle.ConstantTimeCompare([]byte(HashClientSecret(secret)), []byte(c.SecretHash)) != 1 {
+	if !hasSecret || !s.secretMatches(c, HashClientSecret(secret)) {
 		return nil, bad
 	}
 	return c, nil
+}
+
+// secretMatches reports whether hash is the client's secret, or the
+// secret a rotation replaced while its overlap window lasts (issue 13),
+// both compared in constant time.
+func (s *Service) secretMatches(c *store.Client, hash string) bool {
+	cur := subtle.ConstantTimeCompare([]byte(hash), []byte(c.SecretHash)) == 1
+	prev := c.PrevSecretHash != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(c.PrevSecretHash)) == 1
+	return cur || (prev && s.cfg.Now().Before(c.PrevSecretUntil))
 }
 
 // clientTTL is how long a client record is served from memory. Reading it

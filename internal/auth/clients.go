@@ -43,7 +43,7 @@ func (s *Service) NewClient(ctx context.Context, c *store.Client) (secret string
 	c.CreatedAt = s.cfg.Now()
 	if err := s.st.CreateClient(ctx, c); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return "", errorf(InvalidRequest, "client %q already exists", c.ID)
+			return "", &Error{Code: Conflict, Field: "client_id", Description: fmt.Sprintf("client %q already exists", c.ID)}
 		}
 		return "", fmt.Errorf("create client: %w", err)
 	}
@@ -76,15 +76,15 @@ func setDefaults(c *store.Client) {
 
 func validateClient(c *store.Client) error {
 	if !slices.Contains(keys.Algs, c.Alg) {
-		return errorf(InvalidRequest, "signing algorithm %q is not one of %v", c.Alg, keys.Algs)
+		return invalid("alg", "signing algorithm %q is not one of %v", c.Alg, keys.Algs)
 	}
 	for _, g := range c.Grants {
 		if !slices.Contains(Grants, g) {
-			return errorf(InvalidRequest, "grant %q is not one of %v", g, Grants)
+			return invalid("grants", "grant %q is not one of %v", g, Grants)
 		}
 	}
 	if c.Public && slices.Contains(c.Grants, "client_credentials") {
-		return errorf(InvalidRequest, "a public client cannot use client_credentials")
+		return invalid("grants", "a public client cannot use client_credentials")
 	}
 	if err := validateURIs(c); err != nil {
 		return err
@@ -101,7 +101,7 @@ func validateURIs(c *store.Client) error {
 	for _, uri := range slices.Concat(c.RedirectURIs, c.PostLogoutURIs) {
 		u, err := url.Parse(uri)
 		if err != nil || !u.IsAbs() || u.Fragment != "" || strings.Contains(uri, "#") {
-			return errorf(InvalidRequest, "redirect URI %q must be absolute and without a fragment", uri)
+			return invalid("redirect_uris", "redirect URI %q must be absolute and without a fragment", uri)
 		}
 	}
 	return nil

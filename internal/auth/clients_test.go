@@ -262,7 +262,7 @@ func TestNewClient(t *testing.T) {
 		})
 	}
 	_, err := f.svc.NewClient(ctx, &store.Client{ID: f.conf.ID, TenantID: f.tenant.ID})
-	wantError(t, "NewClient(existing id)", err, auth.InvalidRequest, "")
+	wantError(t, "NewClient(existing id)", err, auth.Conflict, "")
 }
 
 // TestAPIKey: a partner API key authenticates its client until it is

@@ -27,6 +27,16 @@ const (
 	// AccessDenied answers an authorization the user or the server refused
 	// (RFC 6749 §4.1.2.1).
 	AccessDenied = "access_denied"
+	// InsufficientScope answers a bearer token without the scope an
+	// endpoint needs (RFC 6750 §3.1): the admin API's renova:admin.
+	InsufficientScope = "insufficient_scope"
+	// NotFound answers an administrator naming a record that does not
+	// exist, or that lies in a tenant the administrator cannot see.
+	NotFound = "not_found"
+	// Conflict answers a write that would break a uniqueness rule (a
+	// taken slug, login or client id), with Field naming it, or a state
+	// rule (a key rotation too soon).
+	Conflict = "conflict"
 )
 
 // Reasons say why a refresh token is dead (PRODUCT.md §2 "Unclear errors"),
@@ -51,8 +61,11 @@ const (
 // Error is what the core returns for anything a client should hear about.
 // Description is safe to show; Cause is only logged.
 type Error struct {
-	Code        string
-	Reason      string
+	Code   string
+	Reason string
+	// Field names the request field at fault, when there is one (an
+	// admin API validation error or a uniqueness conflict).
+	Field       string
 	Description string
 	RetryAfter  time.Duration // for TemporarilyUnavailable
 	Cause       error

@@ -62,7 +62,7 @@ func (s *Service) NewUser(ctx context.Context, u *store.User, pw string) error {
 	u.Login = strings.TrimSpace(u.Login)
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return errorf(InvalidRequest, "a user with login %q already exists", u.Login)
+			return &Error{Code: Conflict, Field: "login", Description: fmt.Sprintf("a user with login %q already exists", u.Login)}
 		}
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -177,7 +177,7 @@ func (s *Service) ExternalUser(ctx context.Context, tenantID, login string) (*st
 	}
 	u = &store.User{TenantID: tenantID, Login: login, External: true, Attributes: map[string]string{"external_id": login}}
 	err = s.NewUser(ctx, u, "")
-	if ae := AsError(err); ae != nil && ae.Code == InvalidRequest {
+	if ae := AsError(err); ae != nil && ae.Code == Conflict {
 		return s.st.UserByLogin(ctx, tenantID, login) // created concurrently
 	}
 	return u, err

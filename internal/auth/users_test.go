@@ -69,19 +69,22 @@ func TestNewUser(t *testing.T) {
 		!got.CreatedAt.Equal(f.clock.Now()) || strings.Contains(got.PasswordHash, "a good password") {
 		t.Errorf("stored user = %+v", *got)
 	}
+	// A taken login is a conflict (409 on the admin API, issue 13); a
+	// weak password is the request's fault.
 	cases := []struct {
 		name string
 		u    store.User
 		pw   string
+		code string
 	}{
-		{"login taken", store.User{TenantID: f.tenant.ID, Login: userLogin}, userPass},
-		{"login taken, padded", store.User{TenantID: f.tenant.ID, Login: " dave"}, userPass},
-		{"weak password", store.User{TenantID: f.tenant.ID, Login: "erin"}, "short"},
-		{"password is the login name", store.User{TenantID: f.tenant.ID, Login: "frederica.p"}, "Frederica.P"},
+		{"login taken", store.User{TenantID: f.tenant.ID, Login: userLogin}, userPass, auth.Conflict},
+		{"login taken, padded", store.User{TenantID: f.tenant.ID, Login: " dave"}, userPass, auth.Conflict},
+		{"weak password", store.User{TenantID: f.tenant.ID, Login: "erin"}, "short", auth.InvalidRequest},
+		{"password is the login name", store.User{TenantID: f.tenant.ID, Login: "frederica.p"}, "Frederica.P", auth.InvalidRequest},
 	}
 	for _, tc := range cases {
 		err := f.svc.NewUser(ctx, &tc.u, tc.pw)
-		wantError(t, "NewUser("+tc.name+")", err, auth.InvalidRequest, "")
+		wantError(t, "NewUser("+tc.name+")", err, tc.code, "")
 	}
 	if _, err := f.svc.User(ctx, "usr_unknown"); err == nil || auth.AsError(err) != nil {
 		t.Errorf("User(unknown) = %v, want an internal not-found error", err)

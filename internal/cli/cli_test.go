@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,6 +76,17 @@ func failRun(t *testing.T, db, want string, args ...string) {
 	}
 }
 
+// pwFile writes pw to a file of its own and returns its path: the CLI
+// takes passwords from files (or a prompt), never from its arguments.
+func pwFile(t *testing.T, pw string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(f, []byte(pw+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // newDB returns the path of a fresh SQLite database for one test.
 func newDB(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "cli.db")
@@ -134,7 +146,7 @@ func TestAdminCommands(t *testing.T) {
 	}
 	out, _, _ := run(t, db, "tenant", "list", "--json")
 	var tenants []map[string]any
-	if err := json.Unmarshal([]byte(out), &tenants); err != nil || len(tenants) != 1 || tenants[0]["Slug"] != "acme" {
+	if err := json.Unmarshal([]byte(out), &tenants); err != nil || len(tenants) != 1 || tenants[0]["slug"] != "acme" {
 		t.Errorf("tenant list --json = %s (%v)", out, err)
 	}
 	out, errs, code := run(t, db, "user", "create", "bob", "--tenant", "acme", "--email", "bob@acme.test", "--json")
@@ -142,19 +154,20 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("user create = %d out %s err %s", code, out, errs)
 	}
 	out, _, code = run(t, db, "client", "create", "partner", "--tenant", "acme", "--api-key", "--alg", "RS256", "--json")
+	// The admin API's client, flat, with the secret and key shown once.
 	var created struct {
-		Client struct{ Alg string } `json:"client"`
-		Secret string               `json:"client_secret"`
-		APIKey string               `json:"api_key"`
+		Alg    string `json:"alg"`
+		Secret string `json:"client_secret"`
+		APIKey string `json:"api_key"`
 	}
 	if err := json.Unmarshal([]byte(out), &created); code != 0 || err != nil || !strings.HasPrefix(created.Secret, "rn_cs_") ||
-		!strings.HasPrefix(created.APIKey, "rn_ak_") || created.Client.Alg != "RS256" {
+		!strings.HasPrefix(created.APIKey, "rn_ak_") || created.Alg != "RS256" {
 		t.Errorf("client create --api-key --json = %d %s", code, out)
 	}
 	if _, errs, code := run(t, db, "client", "create", "x", "--tenant", "acme", "--alg", "HS256"); code == 0 || !strings.Contains(errs, "HS256") {
 		t.Errorf("client create --alg HS256 = %d %s; want refused", code, errs)
 	}
-	if _, errs, code := run(t, db, "user", "set-password", "bob", "--tenant", "acme", "--password", "short"); code == 0 || !strings.Contains(errs, "at least 10") {
+	if _, errs, code := run(t, db, "user", "set-password", "bob", "--tenant", "acme", "--password-file", pwFile(t, "short")); code == 0 || !strings.Contains(errs, "at least 10") {
 		t.Errorf("set-password short = %d %s", code, errs)
 	}
 	if out, _, code := run(t, db, "user", "disable", "bob", "--tenant", "acme"); code != 0 || !strings.Contains(out, "disabled bob") {

@@ -22,11 +22,12 @@ type clientJSON struct {
 	Grace       string   `json:"grace"`
 }
 
-// createdJSON is what client create --json prints.
+// createdJSON is what client create --json prints: the admin API's
+// client with the secret and key shown once beside its fields.
 type createdJSON struct {
-	Client clientJSON `json:"client"`
-	Secret string     `json:"client_secret"`
-	APIKey string     `json:"api_key"`
+	clientJSON
+	Secret string `json:"client_secret"`
+	APIKey string `json:"api_key"`
 }
 
 // TestClientCreate: a confidential client's secret and a partner API key
@@ -60,7 +61,7 @@ func TestClientCreate(t *testing.T) {
 	runJSON(t, db, &conf, "client", "create", "web", "--tenant", "acme", "--name", "Web app")
 	want := clientJSON{ID: "web", Name: "Web app", Grants: []string{"password", "refresh_token", "client_credentials"},
 		Scopes: []string{"openid", "profile"}, Alg: "ES256", AccessTTL: "15m0s", IdleTTL: "720h0m0s", AbsoluteTTL: "2160h0m0s", Grace: "10s"}
-	if !equalClient(conf.Client, want) || !strings.HasPrefix(conf.Secret, "rn_cs_") || conf.APIKey != "" {
+	if !equalClient(conf.clientJSON, want) || !strings.HasPrefix(conf.Secret, "rn_cs_") || conf.APIKey != "" {
 		t.Errorf("client create web --json = %+v; want the defaults %+v, a secret and no API key", conf, want)
 	}
 
@@ -70,7 +71,7 @@ func TestClientCreate(t *testing.T) {
 		"--app-code", "app-1", "--dialects", "icredit")
 	want = clientJSON{ID: "spa", Public: true, Grants: []string{"password", "refresh_token"}, Scopes: []string{"openid"},
 		Alg: "EdDSA", AccessTTL: "5m0s", IdleTTL: "1h0m0s", AbsoluteTTL: "24h0m0s", Grace: "0s"}
-	if !equalClient(spa.Client, want) || spa.Secret != "" {
+	if !equalClient(spa.clientJSON, want) || spa.Secret != "" {
 		t.Errorf("client create spa --public --json = %+v; want %+v and no secret", spa, want)
 	}
 	if c, _ := app.Store.GetClient(ctx, "spa"); c.AppCode != "app-1" || !slices.Equal(c.Dialects, []string{"icredit"}) {
@@ -144,10 +145,10 @@ func TestClientCreateBrowserFlags(t *testing.T) {
 			RedirectURIs   []string `json:"redirect_uris"`
 			PostLogoutURIs []string `json:"post_logout_redirect_uris"`
 			Origins        []string `json:"origins"`
-		} `json:"client"`
+		}
 	}
 	mustRun(t, db, "tenant", "create", "demo")
-	runJSON(t, db, &got, "client", "create", "web", "--redirect-uris", "https://app.example/cb,http://127.0.0.1/cb",
+	runJSON(t, db, &got.Client, "client", "create", "web", "--redirect-uris", "https://app.example/cb,http://127.0.0.1/cb",
 		"--post-logout-uris", "https://app.example/bye", "--origins", "https://app.example")
 	redirect, logout, origins := []string{"https://app.example/cb", "http://127.0.0.1/cb"}, []string{"https://app.example/bye"}, []string{"https://app.example"}
 	if !slices.Equal(got.Client.RedirectURIs, redirect) || !slices.Equal(got.Client.PostLogoutURIs, logout) || !slices.Equal(got.Client.Origins, origins) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,28 +8,91 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/renova-auth/renova/internal/admin"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/server"
-	"github.com/renova-auth/renova/internal/store"
 )
 
-// clientCmd manages the applications of one tenant. create shows a
-// confidential client's secret and a partner API key once, since only
-// their hashes are stored: on stderr in table mode, out of the way of
-// piped output; inside the object with --json, where a script asked for
-// them.
+// clientCmd manages applications. Secrets and partner API keys are shown
+// once, since only their hashes are stored: on stderr in table mode, out
+// of the way of piped output; inside the object with --json, where a
+// script asked for them. Client ids are global (the OAuth client_id), so
+// --tenant only says where create puts a client and whose clients list
+// shows; the other commands find a client by its id.
 func clientCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "client", Short: "manage clients (applications)"}
-	// Client ids are global (the OAuth client_id), so --tenant only says
-	// where create puts a client and which tenant's clients list shows.
-	cmd.PersistentFlags().String("tenant", "demo", "tenant slug")
-	create := &cobra.Command{Use: "create [ID]", Short: "create a client; a confidential client's secret is shown once", Args: cobra.MaximumNArgs(1),
+	cmd.PersistentFlags().String("tenant", "demo", "tenant slug (create, list)")
+	list := &cobra.Command{Use: "list", Short: "list clients", Args: cobra.NoArgs,
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
+			t, err := tenantOf(cmd, app)
+			if err != nil {
+				return err
+			}
+			cs, err := app.Svc.ListClients(cmd.Context(), auth.CLI, t.ID)
+			if err != nil {
+				return err
+			}
+			return printClients(cmd, cs)
+		})}
+	get := &cobra.Command{Use: "get CLIENT_ID", Short: "show a client", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			c, err := app.Svc.GetClient(cmd.Context(), auth.CLI, "", args[0])
+			if err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			return printOne(cmd, admin.ClientOf(c), clientHeader, clientRow(c))
+		})}
+	del := &cobra.Command{Use: "delete CLIENT_ID", Short: "delete a client and revoke its sessions", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			if err := app.Svc.DeleteClient(cmd.Context(), auth.CLI, "", args[0]); err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			return done(cmd, map[string]any{"deleted": args[0]}, "deleted "+args[0]+"; its sessions are revoked")
+		})}
+	cmd.AddCommand(clientCreateCmd(), list, get, clientUpdateCmd(), del, rotateSecretCmd(), rotateKeyCmd(), revokeKeyCmd())
+	return cmd
+}
+
+// clientFlags declares the settings create and update share. The
+// defaults are the core's (auth.Default*), shown in --help; update
+// changes only the flags given. --grace 0 turns the retry window off, so
+// a retry after a lost response counts as reuse (PRODUCT.md §2.3).
+func clientFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.String("name", "", "display name")
+	f.StringSlice("grants", nil, "allowed grants (default password,refresh_token[,client_credentials])")
+	f.StringSlice("scopes", []string{"openid", "profile"}, "allowed scopes (renova:admin or renova:admin:all open the admin API)")
+	f.String("alg", "ES256", "access token signing algorithm: ES256, RS256 or EdDSA")
+	f.Duration("access-ttl", auth.DefaultAccessTTL, "access token lifetime")
+	f.Duration("idle-ttl", auth.DefaultIdleTTL, "refresh idle timeout")
+	f.Duration("absolute-ttl", auth.DefaultAbsoluteTTL, "session absolute lifetime")
+	f.Duration("grace", auth.DefaultGrace, "retry window returning the same successor (0 disables)")
+	f.String("app-code", "", "application code (HDI applicationCode)")
+	f.StringSlice("dialects", nil, "dialects this client is meant for (informational)")
+	// Browser sign-in (issue 12): where /oauth2/authorize may send the code
+	// and RP-initiated logout the browser, each compared exactly, and the
+	// origins a browser front end may call the token endpoints from.
+	f.StringSlice("redirect-uris", nil, "redirect URIs of the authorization code flow (exact match; loopback any port for public clients)")
+	f.StringSlice("post-logout-uris", nil, "post_logout_redirect_uri values RP-initiated logout may return to (exact match)")
+	f.StringSlice("origins", nil, "browser origins allowed by CORS, e.g. https://app.example (exact match)")
+}
+
+// createdClient is the --json answer of client create: the admin API's
+// client with its secret and, with --api-key, the partner key.
+type createdClient struct {
+	admin.Client
+	ClientSecret string `json:"client_secret,omitempty"`
+	APIKey       string `json:"api_key,omitempty"`
+}
+
+func clientCreateCmd() *cobra.Command {
+	c := &cobra.Command{Use: "create [ID]", Short: "create a client; a confidential client's secret is shown once", Args: cobra.MaximumNArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
 			t, err := tenantOf(cmd, app)
 			if err != nil {
 				return err
 			}
-			c := &store.Client{TenantID: t.ID}
+			c := &auth.Client{}
 			if len(args) == 1 {
 				c.ID = args[0]
 			}
@@ -49,237 +111,130 @@ func clientCmd() *cobra.Command {
 			c.RedirectURIs, _ = f.GetStringSlice("redirect-uris")
 			c.PostLogoutURIs, _ = f.GetStringSlice("post-logout-uris")
 			c.Origins, _ = f.GetStringSlice("origins")
-			secret, err := app.Svc.NewClient(cmd.Context(), c)
+			secret, err := app.Svc.CreateClient(cmd.Context(), auth.CLI, t.ID, c)
 			if err != nil {
 				return err
 			}
 			// A partner API key is for surfaces that authenticate by ?key=
-			// (HDI, seed 003); a new one replaces any earlier key.
+			// (HDI, seed 003).
 			apiKey := ""
 			if withKey, _ := f.GetBool("api-key"); withKey {
-				if apiKey, err = app.Svc.NewAPIKey(cmd.Context(), c.ID); err != nil {
+				if apiKey, err = app.Svc.RotateAPIKey(cmd.Context(), auth.CLI, t.ID, c.ID); err != nil {
 					return err
 				}
+				c.APIKeyHash = "set" // for has_api_key; the hash itself is never printed
 			}
 			if jsonOut(cmd) {
-				return print(cmd, map[string]any{"client": view(c), "client_secret": secret, "api_key": apiKey}, nil, nil)
+				return print(cmd, createdClient{admin.ClientOf(c), secret, apiKey}, nil, nil)
 			}
-			if secret != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "client secret (shown once): %s\n", secret)
-			}
-			if apiKey != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "partner API key (shown once): %s\n", apiKey)
-			}
-			return printClients(cmd, []*store.Client{c})
+			shown(cmd, "client secret", secret)
+			shown(cmd, "partner API key", apiKey)
+			return printClients(cmd, []*auth.Client{c})
 		})}
-	// The defaults are the core's (auth.Default*), shown in --help. --grace 0
-	// turns the retry window off, so a client's retry after a lost response
-	// counts as reuse and ends the session (PRODUCT.md §2.3); a zero
-	// lifetime falls back to the default;
-	// no --grants means password and refresh_token, plus client_credentials
-	// for a confidential client (auth.NewClient).
-	f := create.Flags()
-	f.String("name", "", "display name")
-	f.Bool("public", false, "public client (no secret; e.g. a browser or mobile app)")
-	f.StringSlice("grants", nil, "allowed grants (default password,refresh_token[,client_credentials])")
-	f.StringSlice("scopes", []string{"openid", "profile"}, "allowed scopes")
-	f.String("alg", "ES256", "access token signing algorithm: ES256, RS256 or EdDSA")
-	f.Duration("access-ttl", auth.DefaultAccessTTL, "access token lifetime")
-	f.Duration("idle-ttl", auth.DefaultIdleTTL, "refresh idle timeout")
-	f.Duration("absolute-ttl", auth.DefaultAbsoluteTTL, "session absolute lifetime")
-	f.Duration("grace", auth.DefaultGrace, "retry window returning the same successor (0 disables)")
-	f.Bool("api-key", false, "also create a partner API key (HDI ?key=), shown once, stored hashed")
-	f.String("app-code", "", "application code (HDI applicationCode)")
-	f.StringSlice("dialects", nil, "dialects this client is meant for (informational)")
-	// Browser sign-in (issue 12): where /oauth2/authorize may send the code
-	// and RP-initiated logout the browser, each compared exactly, and the
-	// origins a browser front end may call the token endpoints from.
-	f.StringSlice("redirect-uris", nil, "redirect URIs of the authorization code flow (exact match; loopback any port for public clients)")
-	f.StringSlice("post-logout-uris", nil, "post_logout_redirect_uri values RP-initiated logout may return to (exact match)")
-	f.StringSlice("origins", nil, "browser origins allowed by CORS, e.g. https://app.example (exact match)")
-	list := &cobra.Command{Use: "list", Short: "list clients", Args: cobra.NoArgs,
-		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
-			t, err := tenantOf(cmd, app)
-			if err != nil {
-				return err
-			}
-			cs, err := app.Store.ListClients(cmd.Context(), t.ID)
-			if err != nil {
-				return err
-			}
-			return printClients(cmd, cs)
-		})}
-	revokeKey := &cobra.Command{Use: "revoke-key CLIENT_ID", Short: "revoke a client's partner API key", Args: cobra.ExactArgs(1),
+	clientFlags(c)
+	c.Flags().Bool("public", false, "public client (no secret; e.g. a browser or mobile app)")
+	c.Flags().Bool("api-key", false, "also create a partner API key (HDI ?key=), shown once, stored hashed")
+	return c
+}
+
+// shown writes a secret shown once to stderr, when there is one.
+func shown(cmd *cobra.Command, what, v string) {
+	if v != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s (shown once): %s\n", what, v)
+	}
+}
+
+func clientUpdateCmd() *cobra.Command {
+	c := &cobra.Command{Use: "update CLIENT_ID", Short: "change a client's settings (only the flags given)", Args: cobra.ExactArgs(1),
 		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
-			if err := app.Svc.RevokeAPIKey(cmd.Context(), args[0]); err != nil {
+			p := auth.ClientPatch{Name: changed(cmd, "name"), AppCode: changed(cmd, "app-code"), Alg: changed(cmd, "alg"),
+				Grants: changedList(cmd, "grants"), Scopes: changedList(cmd, "scopes"), RedirectURIs: changedList(cmd, "redirect-uris"),
+				PostLogoutURIs: changedList(cmd, "post-logout-uris"), Origins: changedList(cmd, "origins"), Dialects: changedList(cmd, "dialects")}
+			for name, dst := range map[string]**time.Duration{"access-ttl": &p.AccessTTL, "idle-ttl": &p.IdleTTL,
+				"absolute-ttl": &p.AbsoluteTTL, "grace": &p.Grace} {
+				if cmd.Flags().Changed(name) {
+					d, _ := cmd.Flags().GetDuration(name)
+					*dst = &d
+				}
+			}
+			c, err := app.Svc.UpdateClient(cmd.Context(), auth.CLI, "", args[0], p)
+			if err != nil {
 				return fmt.Errorf("client %q: %w", args[0], err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "API key of %s revoked\n", args[0])
+			return printClients(cmd, []*auth.Client{c})
+		})}
+	clientFlags(c)
+	return c
+}
+
+// rotateSecretCmd gives a confidential client a new secret; the old one
+// keeps working for --overlap. It is also the way back when a secret,
+// such as the first start's, is lost: --overlap 0 ends the old one now.
+func rotateSecretCmd() *cobra.Command {
+	c := &cobra.Command{Use: "rotate-secret CLIENT_ID", Short: "give a client a new secret, shown once; the old one works for --overlap", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			overlap, _ := cmd.Flags().GetDuration("overlap")
+			r, err := app.Svc.RotateClientSecret(cmd.Context(), auth.CLI, "", args[0], overlap)
+			if err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			if jsonOut(cmd) {
+				v := map[string]any{"client_id": args[0], "client_secret": r.Secret}
+				if !r.PreviousUntil.IsZero() {
+					v["previous_secret_until"] = r.PreviousUntil
+				}
+				return print(cmd, v, nil, nil)
+			}
+			shown(cmd, "client secret", r.Secret)
+			msg := "the previous secret of " + args[0] + " no longer works"
+			if !r.PreviousUntil.IsZero() {
+				msg = "the previous secret of " + args[0] + " works until " + r.PreviousUntil.Format(time.RFC3339)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), msg)
 			return nil
 		})}
-	cmd.AddCommand(create, list, revokeKey)
-	return cmd
+	c.Flags().Duration("overlap", auth.DefaultSecretOverlap, "how long the previous secret keeps working (0: not at all; at most 720h)")
+	return c
 }
 
-// clientView is the JSON shape of a client: never the secret or API key
-// hash. Durations are Go duration strings ("15m0s"), as the flags take.
-type clientView struct {
-	ID             string   `json:"client_id"`
-	Name           string   `json:"name,omitempty"`
-	Public         bool     `json:"public"`
-	Grants         []string `json:"grants"`
-	Scopes         []string `json:"scopes"`
-	RedirectURIs   []string `json:"redirect_uris,omitempty"`
-	PostLogoutURIs []string `json:"post_logout_redirect_uris,omitempty"`
-	Origins        []string `json:"origins,omitempty"`
-	Alg            string   `json:"alg"`
-	AccessTTL      string   `json:"access_ttl"`
-	IdleTTL        string   `json:"idle_ttl"`
-	AbsoluteTTL    string   `json:"absolute_ttl"`
-	Grace          string   `json:"grace"`
+func rotateKeyCmd() *cobra.Command {
+	return &cobra.Command{Use: "rotate-key CLIENT_ID", Short: "give a client a new partner API key, shown once (the old one stops)", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			key, err := app.Svc.RotateAPIKey(cmd.Context(), auth.CLI, "", args[0])
+			if err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			if jsonOut(cmd) {
+				return print(cmd, map[string]any{"client_id": args[0], "api_key": key}, nil, nil)
+			}
+			shown(cmd, "partner API key", key)
+			return nil
+		})}
 }
 
-// view is the clientView of c.
-func view(c *store.Client) clientView {
-	return clientView{ID: c.ID, Name: c.Name, Public: c.Public, Grants: c.Grants, Scopes: c.Scopes, RedirectURIs: c.RedirectURIs,
-		PostLogoutURIs: c.PostLogoutURIs, Origins: c.Origins, Alg: c.Alg, AccessTTL: c.AccessTTL.String(), IdleTTL: c.IdleTTL.String(),
-		AbsoluteTTL: c.AbsoluteTTL.String(), Grace: c.Grace.String()}
+func revokeKeyCmd() *cobra.Command {
+	return &cobra.Command{Use: "revoke-key CLIENT_ID", Short: "revoke a client's partner API key", Args: cobra.ExactArgs(1),
+		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
+			if err := app.Svc.DeleteAPIKey(cmd.Context(), auth.CLI, "", args[0]); err != nil {
+				return fmt.Errorf("client %q: %w", args[0], err)
+			}
+			return done(cmd, map[string]any{"api_key_revoked": args[0]}, "API key of "+args[0]+" revoked")
+		})}
 }
 
-// printClients prints clients as clientViews.
-func printClients(cmd *cobra.Command, cs []*store.Client) error {
-	views := []clientView{}
+// clientHeader and clientRow are a client's table form.
+var clientHeader = []string{"CLIENT_ID", "PUBLIC", "GRANTS", "ALG", "ACCESS_TTL", "GRACE"}
+
+func clientRow(c *auth.Client) []string {
+	return []string{c.ID, strconv.FormatBool(c.Public), strings.Join(c.Grants, ","), c.Alg, c.AccessTTL.String(), c.Grace.String()}
+}
+
+// printClients prints clients as the admin API shows them: never a
+// secret or a hash.
+func printClients(cmd *cobra.Command, cs []*auth.Client) error {
 	var rows [][]string
 	for _, c := range cs {
-		views = append(views, view(c))
-		rows = append(rows, []string{c.ID, strconv.FormatBool(c.Public), strings.Join(c.Grants, ","), c.Alg, c.AccessTTL.String(), c.Grace.String()})
+		rows = append(rows, clientRow(c))
 	}
-	return print(cmd, views, []string{"CLIENT_ID", "PUBLIC", "GRANTS", "ALG", "ACCESS_TTL", "GRACE"}, rows)
-}
-
-// keysCmd lists and rotates the signing keys (PRODUCT.md §1). rotate
-// promotes the key already published as next, so tokens it signs verify
-// against JWKS documents that verifiers cached before the rotation; the
-// retired key stays published for keys.RetiredGrace. Running servers
-// follow within --key-reload. rotate refuses a next key published less than
-// the JWKS cache lifetime plus --key-reload ago, naming the wait, unless
-// --force (a compromised key: verifiers with a cached JWKS then refuse new
-// tokens until they fetch it again).
-func keysCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "keys", Short: "manage signing keys"}
-	list := &cobra.Command{Use: "list", Short: "list signing keys", Args: cobra.NoArgs,
-		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
-			ks, err := app.Store.ListKeys(cmd.Context())
-			if err != nil {
-				return err
-			}
-			// keyView is a key without its sealed private part. A time is
-			// zero for a state not reached yet (a next key has no
-			// ActivatedAt, a live one no RetiredAt).
-			type keyView struct {
-				Kid, Alg, State                   string
-				CreatedAt, ActivatedAt, RetiredAt time.Time
-			}
-			var views []keyView
-			var rows [][]string
-			for _, k := range ks {
-				views = append(views, keyView{k.ID, k.Alg, k.State, k.CreatedAt, k.ActivatedAt, k.RetiredAt})
-				rows = append(rows, []string{k.ID, k.Alg, k.State, k.CreatedAt.Format(time.RFC3339)})
-			}
-			return print(cmd, views, []string{"KID", "ALG", "STATE", "CREATED"}, rows)
-		})}
-	rotate := &cobra.Command{Use: "rotate [ALG]", Short: "promote the published next key to current (default: every algorithm)", Args: cobra.MaximumNArgs(1),
-		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
-			algs := []string{"ES256", "RS256", "EdDSA"}
-			if len(args) == 1 {
-				algs = args
-			}
-			force, _ := cmd.Flags().GetBool("force")
-			rotate := app.Ring.Rotate
-			if force {
-				rotate = app.Ring.ForceRotate
-			}
-			for _, alg := range algs {
-				if err := rotate(cmd.Context(), alg); err != nil {
-					if errors.Is(err, store.ErrKeyTooYoung) {
-						return fmt.Errorf("%w (--force)", err)
-					}
-					return err
-				}
-				cur, _ := app.Ring.Current(alg) // Rotate reloaded the ring
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: current key is now %s\n", alg, cur.Kid)
-			}
-			return nil
-		})}
-	rotate.Flags().Bool("force", false, "promote the next key even if verifiers may not have fetched it yet")
-	cmd.AddCommand(list, rotate)
-	return cmd
-}
-
-// sessionsCmd lists and revokes sessions, each one refresh-token family.
-// list shows at most the 100 newest, with a state computed now, since an
-// expired session stays in the store as it was. revoke goes through the
-// core, which audits it: --user logs a user out everywhere, a SESSION_ID
-// ends that one session with reason "admin" and actor "cli".
-func sessionsCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "sessions", Short: "list and revoke sessions"}
-	list := &cobra.Command{Use: "list", Short: "list sessions (newest first)", Args: cobra.NoArgs,
-		RunE: withApp(func(cmd *cobra.Command, app *server.App, _ []string) error {
-			f := store.SessionFilter{Limit: 100, Now: time.Now()}
-			f.UserID, _ = cmd.Flags().GetString("user-id")
-			f.ClientID, _ = cmd.Flags().GetString("client")
-			f.Active, _ = cmd.Flags().GetBool("active")
-			ss, err := app.Store.ListSessions(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			var rows [][]string
-			for _, s := range ss {
-				// IdleExpiresAt is min(last use + idle timeout, absolute end),
-				// so one comparison covers both expiries.
-				state := "live"
-				if s.Revoked() {
-					state = "revoked:" + s.RevokeReason
-				} else if !f.Now.Before(s.IdleExpiresAt) {
-					state = "expired"
-				}
-				rows = append(rows, []string{s.ID, s.UserID, s.ClientID, strconv.FormatInt(s.Generation, 10), s.CreatedAt.Format(time.RFC3339), state})
-			}
-			// --json prints the stored sessions as they are: a session
-			// holds no token, only its family's metadata.
-			return print(cmd, ss, []string{"SESSION", "USER", "CLIENT", "GEN", "CREATED", "STATE"}, rows)
-		})}
-	list.Flags().String("user-id", "", "only this user's sessions")
-	list.Flags().String("client", "", "only this client's sessions")
-	list.Flags().Bool("active", false, "only live sessions")
-	revoke := &cobra.Command{Use: "revoke [SESSION_ID]", Short: "revoke a session, or with --user every session of a user (log out everywhere)", Args: cobra.MaximumNArgs(1),
-		RunE: withApp(func(cmd *cobra.Command, app *server.App, args []string) error {
-			login, _ := cmd.Flags().GetString("user")
-			// Exactly one of the two: a bare revoke must not guess.
-			if (login == "") == (len(args) == 0) {
-				return fmt.Errorf("give a SESSION_ID or --user LOGIN")
-			}
-			if login != "" {
-				u, err := userOf(cmd, app, login)
-				if err != nil {
-					return err
-				}
-				n, err := app.Svc.RevokeUser(cmd.Context(), u.ID, "", "logout_everywhere", auth.Meta{})
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "revoked %d session(s) of %s\n", n, u.Login)
-				return nil
-			}
-			if err := app.Svc.RevokeSession(cmd.Context(), args[0], "admin", "cli", auth.Meta{}); err != nil {
-				return fmt.Errorf("revoke %s: %w", args[0], err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
-			return nil
-		})}
-	revoke.Flags().String("user", "", "revoke every session of this user (login or e-mail)")
-	// Session ids are global; --tenant only resolves the login of --user.
-	revoke.Flags().String("tenant", "demo", "tenant slug, with --user")
-	cmd.AddCommand(list, revoke)
-	return cmd
+	return print(cmd, admin.Each(cs, admin.ClientOf), clientHeader, rows)
 }

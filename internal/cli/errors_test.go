@@ -93,7 +93,7 @@ func TestPostgres(t *testing.T) {
 	if _, errs, code := runURL(t, url, "tenant", "create", "acme", "--json"); code != 0 {
 		t.Fatal(errs)
 	}
-	if _, errs, code := runURL(t, url, "user", "create", "bob", "--tenant", "acme", "--password", "correct horse"); code != 0 {
+	if _, errs, code := runURL(t, url, "user", "create", "bob", "--tenant", "acme", "--password-file", pwFile(t, "correct horse")); code != 0 {
 		t.Fatal(errs)
 	}
 	out, errs, code := runURL(t, url, "user", "list", "--tenant", "acme", "--json")

@@ -13,9 +13,11 @@ import (
 
 // sessionJSON is the part of the --json shape of a session these tests read.
 type sessionJSON struct {
-	ID, UserID, ClientID string
-	Generation           int64
-	RevokeReason         string
+	ID           string `json:"id"`
+	UserID       string `json:"user_id"`
+	ClientID     string `json:"client_id"`
+	Generation   int64  `json:"generation"`
+	RevokeReason string `json:"revoke_reason"`
 }
 
 // fixture is a bootstrapped database on which admin logged in twice and
@@ -35,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	if f.creds, err = f.app.Bootstrap(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	mustRun(t, f.db, "user", "create", "bob", "--password", "bob's password")
+	mustRun(t, f.db, "user", "create", "bob", "--password-file", pwFile(t, "bob's password"))
 	for _, s := range []struct {
 		g        **auth.Grant
 		user, pw string

@@ -25,7 +25,7 @@ func TestUserCreate(t *testing.T) {
 	db := newDB(t)
 	mustRun(t, db, "tenant", "create", "acme")
 	var created []userJSON
-	runJSON(t, db, &created, "user", "create", "alice", "--tenant", "acme", "--password", "correct horse",
+	runJSON(t, db, &created, "user", "create", "alice", "--tenant", "acme", "--password-file", pwFile(t, "correct horse"),
 		"--email", "alice@acme.test", "--name", "Alice", "--roles", "admin,ops", "--code", "U1", "--permission-role", "r1", "--external")
 	if len(created) != 1 || created[0].Login != "alice" || !slices.Equal(created[0].Roles, []string{"admin", "ops"}) || created[0].Email != "alice@acme.test" {
 		t.Errorf("user create alice --json = %+v", created)
@@ -46,11 +46,11 @@ func TestUserCreate(t *testing.T) {
 		t.Fatalf("user create --password-hash = %d %s", code, errs)
 	}
 
-	failRun(t, db, "--password and --password-hash go alone", "user", "create", "dave", "--tenant", "acme", "--password", "long enough", "--password-hash", string(legacy))
+	failRun(t, db, "a password and --password-hash go alone", "user", "create", "dave", "--tenant", "acme", "--password-file", pwFile(t, "long enough"), "--password-hash", string(legacy))
 	failRun(t, db, "unsupported password hash", "user", "create", "dave", "--tenant", "acme", "--password-hash", "md5:abc")
 	failRun(t, db, "not a valid bcrypt hash", "user", "create", "dave", "--tenant", "acme", "--password-hash", "$2a$10$short")
-	failRun(t, db, "at least 10", "user", "create", "dave", "--tenant", "acme", "--password", "short")
-	failRun(t, db, `user with login "alice" already exists`, "user", "create", "alice", "--tenant", "acme", "--password", "another one")
+	failRun(t, db, "at least 10", "user", "create", "dave", "--tenant", "acme", "--password-file", pwFile(t, "short"))
+	failRun(t, db, `user with login "alice" already exists`, "user", "create", "alice", "--tenant", "acme", "--password-file", pwFile(t, "another one"))
 	failRun(t, db, `tenant "ghost"`, "user", "create", "dave", "--tenant", "ghost")
 
 	app := openApp(t, db, nil)
@@ -77,9 +77,9 @@ func TestUserList(t *testing.T) {
 	db := newDB(t)
 	mustRun(t, db, "tenant", "create", "acme")
 	mustRun(t, db, "tenant", "create", "other")
-	mustRun(t, db, "user", "create", "alice", "--tenant", "acme", "--password", "correct horse", "--roles", "admin")
-	mustRun(t, db, "user", "create", "bob", "--tenant", "acme", "--password", "correct horse", "--email", "bob@acme.test")
-	mustRun(t, db, "user", "create", "eve", "--tenant", "other", "--password", "correct horse")
+	mustRun(t, db, "user", "create", "alice", "--tenant", "acme", "--password-file", pwFile(t, "correct horse"), "--roles", "admin")
+	mustRun(t, db, "user", "create", "bob", "--tenant", "acme", "--password-file", pwFile(t, "correct horse"), "--email", "bob@acme.test")
+	mustRun(t, db, "user", "create", "eve", "--tenant", "other", "--password-file", pwFile(t, "correct horse"))
 
 	var users []userJSON
 	runJSON(t, db, &users, "user", "list", "--tenant", "acme")
@@ -110,7 +110,7 @@ func TestUserDisableAndSetPassword(t *testing.T) {
 	f := newFixture(t)
 	db, app, cr, adminSession, bobSession := f.db, f.app, f.creds, f.admin1, f.bob
 
-	if out := mustRun(t, db, "user", "set-password", "admin", "--password", "a brand new one"); !strings.Contains(out, "password of admin changed; sessions revoked") {
+	if out := mustRun(t, db, "user", "set-password", "admin", "--password-file", pwFile(t, "a brand new one")); !strings.Contains(out, "password of admin changed; sessions revoked") {
 		t.Errorf("set-password printed %q", out)
 	}
 	if reason := refresh(t, app, adminSession); reason != "session_revoked" {
@@ -141,7 +141,12 @@ func TestUserDisableAndSetPassword(t *testing.T) {
 	}
 
 	failRun(t, db, `user "ghost"`, "user", "disable", "ghost")
-	failRun(t, db, `user "ghost"`, "user", "set-password", "ghost", "--password", "long enough")
-	failRun(t, db, `required flag(s) "password" not set`, "user", "set-password", "admin")
-	failRun(t, db, "at least 10", "user", "set-password", "admin", "--password", "short")
+	failRun(t, db, `user "ghost"`, "user", "set-password", "ghost", "--password-file", pwFile(t, "long enough"))
+	// Never on the command line; without a file and off a terminal, the
+	// command says how to give it.
+	failRun(t, db, "give the password with --password-file", "user", "set-password", "admin")
+	failRun(t, db, "unknown flag: --password", "user", "set-password", "admin", "--password", "a brand new one")
+	failRun(t, db, "unknown flag: --password", "user", "create", "zed", "--password", "a brand new one")
+	failRun(t, db, "is empty", "user", "set-password", "admin", "--password-file", pwFile(t, ""))
+	failRun(t, db, "at least 10", "user", "set-password", "admin", "--password-file", pwFile(t, "short"))
 }

@@ -54,6 +54,9 @@ type Config struct {
 	AccessLog bool `json:"access_log"`
 	// MetricsAddr, when set, serves /metrics there instead of on HTTPAddr.
 	MetricsAddr string `json:"metrics_addr"`
+	// AdminAddr, when set, serves the admin API (/admin/v1) there instead
+	// of on HTTPAddr (issue 13), e.g. on a private interface.
+	AdminAddr string `json:"admin_addr"`
 
 	// LoginSlowdownAfter failures of one account from all IPs per
 	// LoginWindow make each of its logins wait a growing, capped delay
@@ -141,6 +144,7 @@ var settings = []setting{
 	{"trusted-proxies", "RENOVA_TRUSTED_PROXIES", "CIDRs of reverse proxies whose Forwarded/X-Forwarded-For name the client (empty: the socket address)", "", str(func(c *Config) *string { return &c.TrustedProxies })},
 	{"access-log", "RENOVA_ACCESS_LOG", "one info log line per request (true or false)", "true", boolean(func(c *Config) *bool { return &c.AccessLog })},
 	{"metrics-addr", "RENOVA_METRICS_ADDR", "serve /metrics on this address only, not on http-addr (keep it off the internet)", "", str(func(c *Config) *string { return &c.MetricsAddr })},
+	{"admin-addr", "RENOVA_ADMIN_ADDR", "serve the admin API (/admin/v1) on this address only, not on http-addr", "", str(func(c *Config) *string { return &c.AdminAddr })},
 }
 
 // Flags registers every setting as a flag on fs, plus --config. Flags are

@@ -20,7 +20,7 @@ func TestEverySettingFromEachSource(t *testing.T) {
 		"log-format": "json", "log-level": "debug", "store-timeout": "9s", "db-max-conns": "3",
 		"tls-cert": "c.pem", "tls-key": "k.pem", "key-reload": "1m", "key-rotation": "720h", "login-slots": "5", "debug-addr": "127.0.0.1:6060",
 		"login-account-limit": "3", "login-ip-limit": "30", "login-window": "1m",
-		"trusted-proxies": "10.0.0.0/8", "access-log": "false", "metrics-addr": "127.0.0.1:9090",
+		"trusted-proxies": "10.0.0.0/8", "access-log": "false", "metrics-addr": "127.0.0.1:9090", "admin-addr": "127.0.0.1:9091",
 		"login-slowdown-after": "7", "password-min-length": "12", "retention": "48h", "audit-retention": "0s",
 		"imported-hash-cost": "bcrypt=12,pbkdf2-sha256=600000",
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,10 @@ type JSONOptions struct {
 	// AllowEmpty accepts an empty body as an empty object (iCredit's logout
 	// body is optional).
 	AllowEmpty bool
+	// RefuseUnknown answers a member DecodeJSON's struct has no field for
+	// with a 400 naming it, rather than dropping it (the admin API: an
+	// administrator's typo must not be silently ignored).
+	RefuseUnknown bool
 }
 
 // JSONObject reads body as exactly one JSON object and returns its members
@@ -130,9 +135,14 @@ func DecodeJSON(body []byte, v any, opt JSONOptions) error {
 		return err
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
+	if opt.RefuseUnknown {
+		d.DisallowUnknownFields()
+	}
 	var te *json.UnmarshalTypeError
 	if err := d.Decode(v); errors.As(err, &te) {
 		return &DecodeError{Status: http.StatusBadRequest, Field: te.Field, Problem: "must be a " + te.Type.String(), Got: te.Value}
+	} else if name, ok := unknownField(err); ok {
+		return Bad(name, "unknown field")
 	} else if err != nil {
 		return Bad("", "malformed JSON")
 	}
@@ -140,6 +150,22 @@ func DecodeJSON(body []byte, v any, opt JSONOptions) error {
 		return Bad("", "unexpected data after the JSON object")
 	}
 	return nil
+}
+
+// unknownField reads the member name out of encoding/json's error for a
+// member DisallowUnknownFields refused (it has no typed error for it).
+func unknownField(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return "", false
+	}
+	if uq, qerr := strconv.Unquote(name); qerr == nil {
+		name = uq
+	}
+	return name, true
 }
 
 // JSONStrings picks the members named in names out of obj: matched

@@ -175,3 +175,16 @@ func TestGoListSeesImports(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminSeesOnlyTheCore holds the admin API to the shape of a surface:
+// records and rules come from auth, never from the store directly.
+func TestAdminSeesOnlyTheCore(t *testing.T) {
+	for _, p := range goList(t, module+"internal/admin") {
+		if bad := under(p.Imports, nil, "internal/store"); len(bad) > 0 {
+			t.Errorf("%s imports %v; the admin API gets records and rules from auth", p.ImportPath, bad)
+		}
+		if bad := under(p.Deps, nil, "internal/server", "internal/cli", "internal/dialect"); len(bad) > 0 {
+			t.Errorf("%s depends on %v", p.ImportPath, bad)
+		}
+	}
+}

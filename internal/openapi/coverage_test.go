@@ -73,18 +73,24 @@ func (s *spec) documents(r server.Route) error {
 	if !ok {
 		return errorf("route %q is not under its mount prefix %q", r.Pattern, r.Prefix)
 	}
-	for docPath, item := range s.paths {
-		if covers(docPath, rest) && method == "" {
-			return s.wrongMethod(docPath, r)
-		}
-		if covers(docPath, rest) {
-			if _, ok := item[strings.ToLower(method)]; ok {
-				return nil
-			}
-			return errorf("route %q (prefix %q): %s has no %s in %s.json", r.Pattern, r.Prefix, docPath, method, s.name)
+	// A literal path beats a template that also covers it, as in the
+	// ServeMux: /users/import is not /users/{user}.
+	docPath := ""
+	for p := range s.paths {
+		if covers(p, rest) && (docPath == "" || param.ReplaceAllString(p, "{}") == param.ReplaceAllString(rest, "{}")) {
+			docPath = p
 		}
 	}
-	return errorf("route %q (prefix %q): %s is not a path of %s.json", r.Pattern, r.Prefix, rest, s.name)
+	switch {
+	case docPath == "":
+		return errorf("route %q (prefix %q): %s is not a path of %s.json", r.Pattern, r.Prefix, rest, s.name)
+	case method == "":
+		return s.wrongMethod(docPath, r)
+	}
+	if _, ok := s.paths[docPath][strings.ToLower(method)]; ok {
+		return nil
+	}
+	return errorf("route %q (prefix %q): %s has no %s in %s.json", r.Pattern, r.Prefix, docPath, method, s.name)
 }
 
 // wrongMethod checks a method-less route, which a surface registers to

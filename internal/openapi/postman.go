@@ -278,12 +278,16 @@ func (g *gen) body(family string, example json.RawMessage) (*Body, error) {
 	if len(example) == 0 {
 		return nil, nil
 	}
-	if family == "XML" {
+	if family != "JSON" && family != "form" { // XML, NDJSON: the example is the body's text
 		var s string
 		if err := json.Unmarshal(example, &s); err != nil {
-			return nil, fmt.Errorf("an XML example must be a string: %w", err)
+			return nil, fmt.Errorf("an %s example must be a string: %w", family, err)
 		}
-		return rawBody(s, "xml"), nil
+		lang := "text"
+		if family == "XML" {
+			lang = "xml"
+		}
+		return rawBody(s, lang), nil
 	}
 	members := Keys(example)
 	var obj map[string]json.RawMessage

@@ -26,7 +26,17 @@ type Credentials struct {
 	// SPAClientID is the public browser client (authorization code +
 	// PKCE, loopback redirect URI) the README's browser walk-through uses.
 	SPAClientID string `json:"spa_client_id"`
+	// AdminClientID and AdminClientSecret are the admin API's client
+	// (client_credentials, scope renova:admin:all; issue 13).
+	AdminClientID     string `json:"admin_client_id"`
+	AdminClientSecret string `json:"admin_client_secret"`
 }
+
+// AdminClientID is the client the first start creates for the admin API:
+// confidential, client_credentials only, with renova:admin:all, since the
+// operator of a fresh install manages every tenant. Tenant administrators
+// get clients with renova:admin in their own tenant.
+const AdminClientID = "demo-admin"
 
 // SPARedirectURI is the demo browser client's redirect URI. It is a
 // loopback URI, so a public client may use it on any port (RFC 8252 §7.3);
@@ -85,6 +95,12 @@ func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	if cr.HDIKey, err = a.Svc.NewAPIKey(ctx, hc.ID); err != nil {
 		return nil, fmt.Errorf("bootstrap hdi key: %w", err)
 	}
+	ac := &store.Client{ID: AdminClientID, TenantID: t.ID, Name: "Admin API (demo)", Grants: []string{"client_credentials"},
+		Scopes: []string{auth.ScopeAdminAll}}
+	if cr.AdminClientSecret, err = a.Svc.NewClient(ctx, ac); err != nil {
+		return nil, fmt.Errorf("bootstrap admin client: %w", err)
+	}
+	cr.AdminClientID = ac.ID
 	return cr, nil
 }
 
@@ -101,11 +117,13 @@ func (a *App) PrintCredentials(w io.Writer, cr *Credentials) error {
     client secret:  %s
     HDI partner API key (client hdi-client): %s
     browser client (public, PKCE): %s, redirect URI %s
+    admin API client (client_credentials, scope renova:admin:all): %s
+    admin API client secret: %s
   Try: curl -s -u %s:%s -d grant_type=password -d username=%s -d password=%s %s/oauth2/token
   Sign in with a browser: see "Browser sign-in" in the README.
 
 `, cr.Tenant, cr.AdminLogin, cr.AdminPass, cr.ClientID, cr.ClientSecret, cr.HDIKey, cr.SPAClientID, SPARedirectURI,
-		cr.ClientID, cr.ClientSecret, cr.AdminLogin, cr.AdminPass, a.Cfg.Issuer)
+		cr.AdminClientID, cr.AdminClientSecret, cr.ClientID, cr.ClientSecret, cr.AdminLogin, cr.AdminPass, a.Cfg.Issuer)
 	if a.Cfg.LogFormat != "json" {
 		_, err := io.WriteString(w, text)
 		return err

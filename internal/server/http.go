@@ -70,6 +70,9 @@ func (a *App) surfaces(ctx context.Context) ([]named, error) {
 	}
 	std := standard.New(a.Svc, a.Ring, a.Logger, a.formKey)
 	surfaces := append([]named{{name: "standard", surface: std, cors: a.standardCORS(), kind: "standard"}}, mounted...)
+	if a.Cfg.AdminAddr == "" {
+		surfaces = append(surfaces, a.adminSurface()) // admin.go
+	}
 	docs, err := a.openAPISurface(surfaces)
 	if err != nil {
 		return nil, err
@@ -170,6 +173,10 @@ func (a *App) Listen() (net.Listener, error) {
 func (a *App) ServeOn(ctx context.Context, ln net.Listener, ready chan<- net.Addr) error {
 	h, err := a.Handler(ctx)
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	if err := a.startAdmin(ctx); err != nil { // admin.go
 		ln.Close()
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 // of each mounted one at /openapi/<kind>.json, and internal/openapi's
 // tests hold every route of the surface to its document and back.
 // Adding a surface is one line here once its document exists.
-var Documented = []string{"standard", "icredit", "consinco", "formulacerta", "hdi"}
+var Documented = []string{"standard", "icredit", "consinco", "formulacerta", "hdi", "admin"}
 
 // docsMaxAge is how long a client may cache a document: it changes only
 // with a new build or new mounts, both of which restart the server.

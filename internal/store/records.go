@@ -119,6 +119,12 @@ type Client struct {
 	Grace time.Duration
 	// CreatedAt is when the client was created.
 	CreatedAt time.Time
+	// PrevSecretHash is the hash of the secret a rotation replaced; it
+	// keeps authenticating until PrevSecretUntil, so deployments can
+	// switch to the new secret without an outage. Empty when none.
+	PrevSecretHash string
+	// PrevSecretUntil is the end of the rotation's overlap window.
+	PrevSecretUntil time.Time
 }
 
 // Session is one login of one user on one client: one refresh-token family.

@@ -50,7 +50,9 @@ type Store interface {
 
 // Tenants stores companies.
 type Tenants interface {
-	// CreateTenant stores t; a taken id, slug or code is ErrConflict.
+	// CreateTenant stores t; a taken id, slug or code is ErrConflict. A
+	// zero t.Code is set to one above the highest code, picked by the
+	// store in the same write, so two creations never pick one code.
 	CreateTenant(ctx context.Context, t *Tenant) error
 	// GetTenant reads a tenant by id; an unknown id is ErrNotFound.
 	GetTenant(ctx context.Context, id string) (*Tenant, error)
@@ -58,6 +60,9 @@ type Tenants interface {
 	TenantBySlug(ctx context.Context, slug string) (*Tenant, error)
 	// ListTenants lists every tenant, by slug.
 	ListTenants(ctx context.Context) ([]*Tenant, error)
+	// UpdateTenant replaces a tenant's name and type (the slug and the
+	// code never change); an unknown id is ErrNotFound.
+	UpdateTenant(ctx context.Context, t *Tenant) error
 }
 
 // Users stores end users. UserByLogin matches the login name or the e-mail
@@ -84,6 +89,18 @@ type Users interface {
 	SetPassword(ctx context.Context, userID, hash string, now time.Time) error
 	// SetDisabled enables or disables a user.
 	SetDisabled(ctx context.Context, userID string, disabled bool, now time.Time) error
+	// FindUsers lists one page of a tenant's users matching f, by
+	// sequence number.
+	FindUsers(ctx context.Context, f UserFilter) ([]*User, error)
+	// UpdateUser replaces a user's profile (e-mail, name, code,
+	// permission role), roles and attributes, and sets UpdatedAt; an
+	// unknown id is ErrNotFound.
+	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser revokes every live session and browser session of a
+	// user at now (reason user_deleted) and removes the user, all in one
+	// transaction; an unknown id is ErrNotFound and changes nothing. The
+	// revoked sessions stay, for the audit trail.
+	DeleteUser(ctx context.Context, id string, now time.Time) error
 }
 
 // Clients stores applications.
@@ -99,6 +116,18 @@ type Clients interface {
 	ClientByAPIKey(ctx context.Context, hash string) (*Client, error)
 	// SetAPIKey replaces a client's API key hash; "" revokes the key.
 	SetAPIKey(ctx context.Context, clientID, hash string) error
+	// UpdateClient replaces what an administrator may change of a client:
+	// name, app code, grants, scopes, URIs, origins, dialects, alg,
+	// lifetimes and grace (never its id, tenant, kind or secrets); an
+	// unknown id is ErrNotFound.
+	UpdateClient(ctx context.Context, c *Client) error
+	// SetClientSecret stores a rotated secret; an unknown id is
+	// ErrNotFound.
+	SetClientSecret(ctx context.Context, clientID string, r SecretRotation) error
+	// DeleteClient revokes every live session of a client at now (reason
+	// client_deleted) and removes the client, in one transaction; an
+	// unknown id is ErrNotFound and changes nothing.
+	DeleteClient(ctx context.Context, id string, now time.Time) error
 }
 
 // Sessions stores refresh-token families. Rotate is the atomic heart of
@@ -266,12 +295,24 @@ type SessionFilter struct {
 	Limit int
 }
 
-// AuditFilter selects audit events, newest first.
+// AuditFilter selects audit events, newest first. Empty fields match
+// everything.
 type AuditFilter struct {
+	// TenantID keeps the events of one tenant.
+	TenantID string
+	// UserID keeps the events concerning one user.
+	UserID string
+	// ClientID keeps the events concerning one client.
+	ClientID string
 	// SessionID keeps the events of one session.
 	SessionID string
 	// Action keeps the events of one action, e.g. refresh.reuse.
 	Action string
+	// Since keeps events at or after it; Until events before it.
+	Since, Until time.Time
+	// BeforeID keeps events with an id below it: the cursor of the
+	// previous page (ids grow in insertion order).
+	BeforeID int64
 	// Limit caps how many events are returned; 0 means 100.
 	Limit int
 }

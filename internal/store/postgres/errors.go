@@ -63,7 +63,7 @@ func translate(err error) error {
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == codeUniqueViolation:
-			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+			return store.Conflict(pgErr.ConstraintName, err)
 		case unavailableCodes[pgErr.Code], len(pgErr.Code) == 5 && unavailableClasses[pgErr.Code[:2]]:
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}

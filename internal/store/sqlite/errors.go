@@ -47,7 +47,7 @@ func translate(err error) error {
 	if errors.As(err, &se) {
 		switch code := se.Code(); {
 		case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+			return store.Conflict(se.Error(), err)
 		case unavailableCodes[code&0xff]:
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}

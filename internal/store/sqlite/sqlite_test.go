@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -51,4 +52,34 @@ func BenchmarkRotate(b *testing.B) {
 	}
 	defer db.Close()
 	storetest.BenchRotate(b, db)
+}
+
+// BenchmarkAppendAudit measures audit inserts with migration 0006's audit
+// indexes (tenant, user, client) and, for comparison, without them.
+func BenchmarkAppendAudit(b *testing.B) {
+	for _, drop := range []bool{false, true} {
+		name := "with_admin_indexes"
+		if drop {
+			name = "without_admin_indexes"
+		}
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "bench.db")
+			db, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if drop {
+				raw, err := sql.Open("sqlite", "file:"+path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := raw.Exec("DROP INDEX audit_tenant; DROP INDEX audit_user; DROP INDEX audit_client"); err != nil {
+					b.Fatal(err)
+				}
+				raw.Close()
+			}
+			storetest.BenchAppendAudit(b, db)
+		})
+	}
 }

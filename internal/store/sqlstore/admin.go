@@ -26,12 +26,6 @@ func NewAdmin(r, w Conn, c Codec, sessionOrder string) Admin {
 	return Admin{r: r, w: w, c: c, order: sessionOrder}
 }
 
-// CreateTenant stores t; a taken slug or code is store.ErrConflict.
-func (a *Admin) CreateTenant(ctx context.Context, t *store.Tenant) error {
-	_, err := a.w.Exec(ctx, insertTenant, t.ID, t.Slug, t.Name, t.Type, t.Code, a.c.TimeArg(t.CreatedAt))
-	return a.c.Err(err)
-}
-
 // GetTenant reads a tenant by id.
 func (a *Admin) GetTenant(ctx context.Context, id string) (*store.Tenant, error) {
 	return ScanTenant(a.r.QueryRow(ctx, tenantByID, id), a.c)
@@ -124,16 +118,6 @@ func (a *Admin) ListSessions(ctx context.Context, f store.SessionFilter) ([]*sto
 // an unknown id is store.ErrNotFound.
 func (a *Admin) RevokeSession(ctx context.Context, id, reason string, now time.Time) error {
 	return a.update(ctx, revokeSession, a.c.TimeArg(now), reason, id)
-}
-
-// ListAudit lists events matching f, newest first; the default limit is 100.
-func (a *Admin) ListAudit(ctx context.Context, f store.AuditFilter) ([]*store.AuditEvent, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	rows, err := a.r.Query(ctx, listAudit, f.SessionID, f.Action, limit)
-	return Collect(rows, err, a.c, ScanAudit)
 }
 
 // CreateBrowserSession stores a browser session; a taken id or hash is

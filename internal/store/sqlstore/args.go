@@ -17,7 +17,7 @@ func ClientArgs(v *store.Client, c Codec) []any {
 	return []any{v.ID, v.TenantID, v.Name, c.BoolArg(v.Public), v.SecretHash, v.APIKeyHash, v.AppCode,
 		c.ListArg(v.Grants), c.ListArg(v.Scopes), c.ListArg(v.RedirectURIs), c.ListArg(v.Dialects), v.Alg,
 		int64(v.AccessTTL), int64(v.IdleTTL), int64(v.AbsoluteTTL), int64(v.Grace), c.TimeArg(v.CreatedAt),
-		c.ListArg(v.PostLogoutURIs), c.ListArg(v.Origins)}
+		c.ListArg(v.PostLogoutURIs), c.ListArg(v.Origins), v.PrevSecretHash, c.TimeArg(v.PrevSecretUntil)}
 }
 
 // SessionArgs lists the arguments of InsertSession for s.

@@ -26,7 +26,7 @@ func ClientDest(dst []any, v *store.Client, c Codec) []any {
 	return append(dst, &v.ID, &v.TenantID, &v.Name, c.Bool(&v.Public), &v.SecretHash, &v.APIKeyHash, &v.AppCode,
 		c.List(&v.Grants), c.List(&v.Scopes), c.List(&v.RedirectURIs), c.List(&v.Dialects), &v.Alg,
 		(*int64)(&v.AccessTTL), (*int64)(&v.IdleTTL), (*int64)(&v.AbsoluteTTL), (*int64)(&v.Grace),
-		c.Time(&v.CreatedAt), c.List(&v.PostLogoutURIs), c.List(&v.Origins))
+		c.Time(&v.CreatedAt), c.List(&v.PostLogoutURIs), c.List(&v.Origins), &v.PrevSecretHash, c.Time(&v.PrevSecretUntil))
 }
 
 // SessionDest appends the scan destinations of SessionCols in v to dst.

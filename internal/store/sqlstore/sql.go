@@ -11,7 +11,7 @@ const (
 	// UserCols are the columns of users.
 	UserCols = "id, tenant_id, login, email, name, seq, code, permission_role, roles, external, attributes, password_hash, disabled, created_at, updated_at"
 	// ClientCols are the columns of clients.
-	ClientCols = "id, tenant_id, name, public, secret_hash, api_key_hash, app_code, grants, scopes, redirect_uris, dialects, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at, post_logout_uris, origins"
+	ClientCols = "id, tenant_id, name, public, secret_hash, api_key_hash, app_code, grants, scopes, redirect_uris, dialects, alg, access_ttl, idle_ttl, absolute_ttl, grace, created_at, post_logout_uris, origins, prev_secret_hash, prev_secret_until"
 	// SessionCols are the columns of sessions.
 	SessionCols = "id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at, ip, user_agent, revoked_at, revoke_reason, browser_id, auth_time"
 	// TokenCols are the columns of refresh_tokens.
@@ -58,7 +58,10 @@ const (
 
 // Statements that only Admin runs.
 const (
-	insertTenant = "INSERT INTO tenants(" + TenantCols + ") VALUES ($1,$2,$3,$4,$5,$6)"
+	// insertTenant picks one above the highest code when $5 is 0, in the
+	// same statement, so the code is allocated by the database.
+	insertTenant = "INSERT INTO tenants(" + TenantCols + `) VALUES ($1,$2,$3,$4,
+		coalesce(nullif(CAST($5 AS BIGINT), 0), (SELECT coalesce(max(code), 0) + 1 FROM tenants)),$6) RETURNING code`
 	tenantByID   = "SELECT " + TenantCols + " FROM tenants WHERE id = $1"
 	tenantBySlug = "SELECT " + TenantCols + " FROM tenants WHERE slug = $1"
 	listTenants  = "SELECT " + TenantCols + " FROM tenants ORDER BY slug"
@@ -73,7 +76,7 @@ const (
 	setPassword = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3"
 	setDisabled = "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3"
 
-	insertClient   = "INSERT INTO clients(" + ClientCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
+	insertClient   = "INSERT INTO clients(" + ClientCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)"
 	listClients    = "SELECT " + ClientCols + " FROM clients WHERE $1 = '' OR tenant_id = $1 ORDER BY id"
 	clientByAPIKey = "SELECT " + ClientCols + " FROM clients WHERE api_key_hash = $1"
 	setAPIKey      = "UPDATE clients SET api_key_hash = $1 WHERE id = $2"
@@ -87,9 +90,7 @@ const (
 	insertAuthCode = "INSERT INTO auth_codes(" + AuthCodeCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
 	setCodeSession = "UPDATE auth_codes SET session_id = $1 WHERE hash = $2"
 
-	listKeys  = "SELECT " + KeyCols + " FROM signing_keys ORDER BY created_at, id"
-	listAudit = "SELECT id, " + AuditCols + ` FROM audit_events
-		WHERE ($1 = '' OR session_id = $1) AND ($2 = '' OR action = $2) ORDER BY id DESC LIMIT $3`
+	listKeys = "SELECT " + KeyCols + " FROM signing_keys ORDER BY created_at, id"
 )
 
 // PublishedBy is RotateKeys' publishedBy as HasOldNextKey's $3: the zero

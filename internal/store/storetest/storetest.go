@@ -52,7 +52,7 @@ func Run(t *testing.T, newStore Factory) {
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a
 	// shared file, a shared schema) shows up as a failing case.
-	for _, tc := range cases {
+	for _, tc := range append(cases, adminCases...) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
 			t.Cleanup(func() { s.Close() })

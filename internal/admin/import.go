@@ -1,0 +1,62 @@
+package admin
+
+import (
+	"bufio"
+	"encoding/json"
+	"mime"
+	"net/http"
+
+	"github.com/renova-auth/renova/internal/auth"
+	"github.com/renova-auth/renova/internal/httpx"
+)
+
+// maxImportBody bounds an import's request body. The core reads it line
+// by line and stops at auth.MaxImportUsers users; this bound stops a
+// stream of blank or refused lines that would otherwise never end.
+const maxImportBody = 256 << 20
+
+// importUsers streams POST /tenants/{tenant}/users/import: NDJSON in
+// (docs/import.md), NDJSON out, one result per line in line order and a
+// last line {"summary": {...}}, the shape of `renova user import --json`.
+// The answer starts before the body is read whole, so a failure after the
+// first result cuts the stream short instead of turning into a problem.
+func (s *Surface) importUsers(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	t, err := s.tenant(r, a)
+	if err != nil {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-ndjson" {
+		return &httpx.DecodeError{Status: http.StatusUnsupportedMediaType, Field: "Content-Type", Problem: "must be application/x-ndjson"}
+	}
+	body := http.MaxBytesReader(w, r.Body, maxImportBody)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	started := false
+	start := func() {
+		if !started {
+			started = true
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusOK)
+		}
+	}
+	sum, err := s.svc.AdminImportUsers(r.Context(), a, t.ID, body, func(res auth.ImportResult) error {
+		start()
+		return enc.Encode(res)
+	})
+	if err != nil && !started {
+		return err
+	}
+	start()
+	if err == nil {
+		err = enc.Encode(map[string]auth.ImportSummary{"summary": sum})
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		s.logger.WarnContext(r.Context(), "user import cut short", "line", sum.Lines, "created", sum.Created, "err", err)
+		panic(http.ErrAbortHandler) // the only honest end of a half-written stream
+	}
+	return nil
+}
