@@ -104,7 +104,7 @@ func TestWritersQueue(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			ten := &store.Tenant{ID: fmt.Sprint("t", i), Slug: fmt.Sprint("s", i), Name: "n", Code: int64(i), CreatedAt: t0}
+			ten := &store.Tenant{ID: fmt.Sprint("t", i), Slug: fmt.Sprint("s", i), Name: "n", Code: int64(i + 1), CreatedAt: t0} // 0 would ask the store for a code
 			if err := db.CreateTenant(ctx, ten); err != nil {
 				t.Errorf("CreateTenant(%d) = %v", i, err)
 			}
