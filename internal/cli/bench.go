@@ -48,7 +48,7 @@ least a refresh can do on the same database first and prints every figure beside
 	f.String("client-id", "", "--url: client id (authcode: a public client with the authorization_code grant and a loopback redirect URI, e.g. demo-spa)")
 	f.String("client-secret", "", "--url: client secret (omit for a public client)")
 	f.String("username", "", "--url: user to log in")
-	f.String("password", "", "--url: that user's password")
+	f.String("password-file", "", `--url: that user's password, from the first line of this file ("-": standard input; never on the command line)`)
 	f.String("tenant", "", "--url: tenant slug (dialects that name the company)")
 	f.String("api-key", "", "--url: partner API key (--surface hdi)")
 	f.String("app-code", "", "--url: application code (--surface hdi)")
@@ -112,7 +112,10 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 	c.BrowserClientID, _ = f.GetString("browser-client-id")
 	c.RedirectURI, _ = f.GetString("redirect-uri")
 	if u, _ := f.GetString("username"); u != "" {
-		p, _ := f.GetString("password")
+		p, err := readPassword(cmd, false)
+		if err != nil {
+			return c, err
+		}
 		c.Users = []bench.User{{Login: u, Password: p}}
 	}
 	t := benchtarget.Config{Secret: os.Getenv("RENOVA_SECRET")}

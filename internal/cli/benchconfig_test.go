@@ -56,7 +56,7 @@ func TestRootSettings(t *testing.T) {
 func TestBenchConfig(t *testing.T) {
 	cmd := benchFlags(t, "--url", "http://127.0.0.1:8080", "--scenario", "contention", "--surface", "hdi",
 		"--duration", "3s", "--requests", "9", "--connections", "5", "--sessions", "6", "--contenders", "7", "--trials", "8",
-		"--login-load", "2", "--floor", "--client-id", "cid", "--client-secret", "cs", "--username", "ana", "--password", "pw",
+		"--login-load", "2", "--floor", "--client-id", "cid", "--client-secret", "cs", "--username", "ana", "--password-file", pwFile(t, "pw"),
 		"--tenant", "demo", "--api-key", "k", "--app-code", "app", "--prefix", "/p")
 	c, err := benchConfig(cmd)
 	if err != nil {
