@@ -51,7 +51,7 @@ func (s *Service) authenticate(ctx context.Context, req LoginRequest) (*store.Us
 		s.metrics.Logins.WithLabelValues("failure").Inc()
 		return nil, err
 	}
-	u, err = s.checkPassword(ctx, req, tenantID, u)
+	u, err = s.verify(ctx, req, tenantID, u)
 	if err != nil {
 		s.metrics.Logins.WithLabelValues("failure").Inc()
 		if AsError(err) == badCredentials {
