@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/renova-auth/renova/internal/legacy"
@@ -268,7 +269,7 @@ func sameTenant(t *store.Tenant, id *LegacyUser) bool {
 	if id.TenantCode != 0 && id.TenantCode != t.Code {
 		return false
 	}
-	return id.Tenant == "" || id.Tenant == t.Slug || (t.Name != "" && id.Tenant == t.Name)
+	return id.Tenant == "" || strings.EqualFold(id.Tenant, t.Slug) || (t.Name != "" && strings.EqualFold(id.Tenant, t.Name))
 }
 
 // findLegacy looks the legacy user up by login, then by e-mail; nil when
