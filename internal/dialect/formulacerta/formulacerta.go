@@ -37,6 +37,9 @@ func New(b dialect.Binding) (*Surface, error) {
 	if len(b.Options) > 0 {
 		return nil, fmt.Errorf("formulacerta: unknown mount options %q (the dialect takes none)", slices.Sorted(maps.Keys(b.Options)))
 	}
+	if b.Legacy != nil {
+		return nil, fmt.Errorf("formulacerta: legacy= is not supported by this dialect yet (docs/migration.md)")
+	}
 	logger := b.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

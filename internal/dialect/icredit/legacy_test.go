@@ -41,8 +41,14 @@ func (l *lockedBuffer) String() string {
 // legacy= at base; its debug log goes to logs.
 func startMigrating(t *testing.T, base string, logs *lockedBuffer) *fixture {
 	t.Helper()
+	return &fixture{env: startMigratingEnv(t, base, logs)}
+}
+
+// startMigratingEnv is startMigrating for tests and benchmarks alike.
+func startMigratingEnv(t testing.TB, base string, logs *lockedBuffer) *apptest.Env {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return start(t, apptest.Options{Logger: logger, Mounts: []string{
+	return apptest.Start(t, apptest.Options{Logger: logger, Mounts: []string{
 		"dialect=icredit,prefix=/icredit,tenant=demo,client=icredit-client,legacy=" + base + ",legacy_timeout=500ms"}})
 }
 
@@ -128,7 +134,7 @@ type misbehaving struct {
 	reached atomic.Int32
 }
 
-func newMisbehaving(t *testing.T) *misbehaving {
+func newMisbehaving(t testing.TB) *misbehaving {
 	m := &misbehaving{entered: make(chan struct{}, 1), release: make(chan struct{})}
 	m.other = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.reached.Add(1) }))
 	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
