@@ -168,10 +168,10 @@ func (m *misbehaving) serve(w http.ResponseWriter, r *http.Request) {
 		m.entered <- struct{}{}
 		<-m.release
 	case "500":
-		http.Error(w, `{"statusCode":500,"secret-body":"x"}`, 500)
+		http.Error(w, `{"statusCode":500,"secret-body":"x"}`, http.StatusInternalServerError)
 		return
 	case "401":
-		http.Error(w, `{"statusCode":401}`, 401)
+		http.Error(w, `{"statusCode":401}`, http.StatusUnauthorized)
 		return
 	case "garbage":
 		_, _ = w.Write([]byte(`{"unexpected":"secret-body"}`))
