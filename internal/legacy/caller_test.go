@@ -19,7 +19,9 @@ func TestCallerFaults(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"a":1}`)) })
 	mux.HandleFunc("/401", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "secret-answer", http.StatusUnauthorized) })
-	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "secret-answer", http.StatusInternalServerError) })
+	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "secret-answer", http.StatusInternalServerError)
+	})
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/ok", http.StatusTemporaryRedirect)
 	})
