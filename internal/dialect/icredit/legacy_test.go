@@ -47,8 +47,15 @@ func startMigrating(t *testing.T, base string, logs *lockedBuffer) *fixture {
 // startMigratingEnv is startMigrating for tests and benchmarks alike.
 func startMigratingEnv(t testing.TB, base string, logs *lockedBuffer) *apptest.Env {
 	t.Helper()
+	return startMigratingOn(t, "", base, logs)
+}
+
+// startMigratingOn is startMigratingEnv on the database at dbURL ("":
+// a fresh SQLite file).
+func startMigratingOn(t testing.TB, dbURL, base string, logs *lockedBuffer) *apptest.Env {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return apptest.Start(t, apptest.Options{Logger: logger, Mounts: []string{
+	return apptest.Start(t, apptest.Options{DatabaseURL: dbURL, Logger: logger, Mounts: []string{
 		"dialect=icredit,prefix=/icredit,tenant=demo,client=icredit-client,legacy=" + base + ",legacy_timeout=500ms"}})
 }
 
@@ -236,11 +243,16 @@ func TestLegacyFaults(t *testing.T) {
 
 // TestLegacyConcurrent: 100 concurrent presentations of one legacy token
 // make one legacy call and one session, and every answer carries the
-// same successor.
+// same successor, on SQLite and on PostgreSQL.
 func TestLegacyConcurrent(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testLegacyConcurrent(t, "") })
+	t.Run("postgres", func(t *testing.T) { testLegacyConcurrent(t, apptest.PostgresURL(t)) })
+}
+
+func testLegacyConcurrent(t *testing.T, dbURL string) {
 	m := newMisbehaving(t)
 	m.mode.Store("held")
-	f := startMigrating(t, m.srv.URL, &lockedBuffer{})
+	f := &fixture{env: startMigratingOn(t, dbURL, m.srv.URL, &lockedBuffer{})}
 	var wg sync.WaitGroup
 	got := make(chan string, 100)
 	for range 100 {
