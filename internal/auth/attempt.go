@@ -51,7 +51,7 @@ func (s *Service) authenticate(ctx context.Context, req LoginRequest) (*store.Us
 	if err != nil {
 		return nil, err
 	}
-	u, err = s.checkPassword(ctx, req, tenantID, u)
+	u, err = s.verify(ctx, req, tenantID, u)
 	if err == nil {
 		err = s.throttleCall(ctx, "throttle success", func(ctx context.Context) error { return s.login.Succeed(ctx, at) })
 	} else if AsError(err) == badCredentials {

@@ -18,6 +18,9 @@ type LoginRequest struct {
 	Password string
 	Scope    string
 	Meta     Meta
+	// Legacy is the mount's legacy system (nil: none): a user without a
+	// local password is checked there once (migrate.go, issue 15).
+	Legacy *Legacy
 }
 
 // Login checks a user's password and opens a new session: every login is

@@ -30,6 +30,9 @@ type RefreshRequest struct {
 	// NoAccessToken skips minting the access token, for surfaces that
 	// issue their own (HDI mints an RS256 JWT of its own shape).
 	NoAccessToken bool
+	// Legacy is the mount's legacy system (nil: none): a token renova
+	// never issued nor saw is adopted from it (adopt.go, issue 15).
+	Legacy *Legacy
 }
 
 // claimAttempts bounds the retries when a token looked claimable yet was
@@ -54,25 +57,33 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Grant, erro
 		return nil, err // checked before the claim, so a bad scope never costs the token
 	}
 	tok, err := secret.Parse(req.Token)
+	if err != nil && !strings.HasPrefix(req.Token, secret.Prefix) {
+		return s.refreshForeign(ctx, req) // another system's token (adopt.go); never sent upstream if ours
+	}
 	if err != nil {
 		s.metrics.Refresh.WithLabelValues(ReasonMalformed).Inc()
 		return nil, deadToken(ReasonMalformed)
 	}
-	next := tok.Successor(s.cfg.SuccessorKey)
+	return s.rotate(ctx, req, tok.Hash(), tok.Successor(s.cfg.SuccessorKey))
+}
+
+// rotate applies the rotation rules to the token stored under hash, whose
+// successor is next.
+func (s *Service) rotate(ctx context.Context, req RefreshRequest, hash []byte, next secret.Token) (*Grant, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	if req.RequireSession != "" {
-		if err := s.checkSession(ctx, req, tok); err != nil {
+		if err := s.checkSession(ctx, req, hash); err != nil {
 			return nil, err
 		}
 	}
 	if req.Scope != "" {
-		if err := s.checkScope(ctx, tok, req.Scope); err != nil {
+		if err := s.checkScope(ctx, hash, req.Scope); err != nil {
 			return nil, err
 		}
 	}
 	for range claimAttempts {
-		g, done, err := s.tryRotate(ctx, req, tok, next)
+		g, done, err := s.tryRotate(ctx, req, hash, next)
 		if done {
 			return g, err
 		}
@@ -82,9 +93,9 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (*Grant, erro
 
 // tryRotate makes one claim attempt; done is false when the caller should
 // try again.
-func (s *Service) tryRotate(ctx context.Context, req RefreshRequest, tok, next secret.Token) (*Grant, bool, error) {
+func (s *Service) tryRotate(ctx context.Context, req RefreshRequest, hash []byte, next secret.Token) (*Grant, bool, error) {
 	c, now := req.Client, s.cfg.Now()
-	sess, err := s.st.Rotate(ctx, store.RotateParams{Hash: tok.Hash(), ClientID: c.ID, Now: now,
+	sess, err := s.st.Rotate(ctx, store.RotateParams{Hash: hash, ClientID: c.ID, Now: now,
 		IdleUntil: now.Add(c.IdleTTL), NextHash: next.Hash()})
 	if err == nil {
 		g, err := s.finish(ctx, req, sess, next, "rotated")
@@ -93,7 +104,7 @@ func (s *Service) tryRotate(ctx context.Context, req RefreshRequest, tok, next s
 	if !errors.Is(err, store.ErrNotClaimed) {
 		return nil, true, storeErr("rotate", err)
 	}
-	st, err := s.st.RefreshState(ctx, tok.Hash())
+	st, err := s.st.RefreshState(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		s.metrics.Refresh.WithLabelValues(ReasonUnknown).Inc()
 		return nil, true, deadToken(ReasonUnknown)
@@ -146,8 +157,8 @@ func (s *Service) inGrace(c *store.Client, noGrace bool, st *store.RefreshState,
 }
 
 // checkSession refuses a token that does not belong to req.RequireSession.
-func (s *Service) checkSession(ctx context.Context, req RefreshRequest, tok secret.Token) error {
-	st, err := s.st.RefreshState(ctx, tok.Hash())
+func (s *Service) checkSession(ctx context.Context, req RefreshRequest, hash []byte) error {
+	st, err := s.st.RefreshState(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return deadToken(ReasonUnknown)
 	}
@@ -197,8 +208,8 @@ func (s *Service) finish(ctx context.Context, req RefreshRequest, sess *store.Se
 // "MUST NOT include any scope not originally granted". It costs one read,
 // and only refreshes that name a scope pay it; a token the read does not
 // find is left to the claim to explain.
-func (s *Service) checkScope(ctx context.Context, tok secret.Token, requested string) error {
-	st, err := s.st.RefreshState(ctx, tok.Hash())
+func (s *Service) checkScope(ctx context.Context, hash []byte, requested string) error {
+	st, err := s.st.RefreshState(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/renova-auth/renova/internal/audit"
 	"github.com/renova-auth/renova/internal/keys"
+	"github.com/renova-auth/renova/internal/legacy"
 	"github.com/renova-auth/renova/internal/password"
 	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/throttle"
@@ -84,6 +85,9 @@ type Service struct {
 	// down an account's logins after its failures from every IP.
 	login *throttle.Login
 
+	// adoptions runs one legacy call per legacy token (adopt.go).
+	adoptions legacy.Flight[struct{}]
+
 	tenants sync.Map // id → *store.Tenant; tenants are immutable once made
 	clients sync.Map // id → cachedClient
 }
@@ -110,9 +114,11 @@ func New(st store.Store, ring *keys.Ring, hasher *password.Hasher, log *audit.Lo
 		cfg.MinPasswordLen = DefaultMinPasswordLen
 	}
 	v := &token.Verifier{Ring: ring, Issuer: cfg.Issuer, Now: cfg.Now}
-	return &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
+	s := &Service{st: st, ring: ring, hasher: hasher, audit: log, verifier: v, cfg: cfg, metrics: m,
 		login: &throttle.Login{Store: cfg.Throttle, AccountLimit: cfg.LoginAccountLimit, IPLimit: cfg.LoginIPLimit,
 			Window: cfg.LoginWindow, Slowdown: throttle.Slowdown{After: cfg.LoginSlowdownAfter, Base: slowdownBase, Max: slowdownMax}}}
+	s.adoptions.Now = cfg.Now
+	return s
 }
 
 // throttleDefaults fills the login throttle settings left zero.

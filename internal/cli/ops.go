@@ -135,7 +135,7 @@ func sessionsCmd() *cobra.Command {
 	revoke.Flags().String("user", "", "revoke every session of this user (login or e-mail)")
 	// Session ids are global; --tenant only resolves the login of --user.
 	revoke.Flags().String("tenant", "demo", "tenant slug, with --user")
-	cmd.AddCommand(list, revoke)
+	cmd.AddCommand(list, revoke, sessionsImportCmd())
 	return cmd
 }
 

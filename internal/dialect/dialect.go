@@ -10,6 +10,7 @@ import (
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/httpx"
 	"github.com/renova-auth/renova/internal/keys"
+	"github.com/renova-auth/renova/internal/legacy"
 )
 
 // Mount is one configured dialect: which surface, under which prefix
@@ -25,6 +26,11 @@ type Mount struct {
 	// server applies them around the dialect's routes; the dialect never
 	// sees them, so no dialect has to accept the option.
 	Origins []string `json:"origins,omitempty"`
+	// Legacy is the system the mount replaces, from the options legacy=,
+	// legacy_until= and legacy_timeout= (issue 15; docs/migration.md);
+	// nil when legacy= is absent. Like origins, it is read here for every
+	// dialect and never reaches a dialect as an option.
+	Legacy *legacy.Config `json:"legacy,omitempty"`
 }
 
 // OriginSeparator separates the origins of the origins mount option. It
@@ -42,6 +48,9 @@ type Binding struct {
 	Client  *auth.Client
 	Prefix  string
 	Options map[string]string
+	// Legacy is the mount's legacy upstream (nil: none); the dialect
+	// builds its vendor-shaped client over it (legacy.go in each).
+	Legacy *legacy.Config
 }
 
 // ParseMount reads "dialect=icredit,prefix=/icredit,tenant=demo,client=x"
@@ -74,6 +83,9 @@ func ParseMount(s string) (Mount, error) {
 		default:
 			m.Options[k] = v
 		}
+	}
+	if err := m.takeLegacy(); err != nil {
+		return m, fmt.Errorf("mount %q: %w", s, err)
 	}
 	if m.Dialect == "" {
 		return m, fmt.Errorf("mount %q: dialect is required", s)
@@ -108,4 +120,19 @@ func CleanPrefix(p string) (string, error) {
 		return "", fmt.Errorf("prefix %q must start with / and hold no spaces, braces, ? or #", p)
 	}
 	return p, nil
+}
+
+// takeLegacy moves the legacy options out of m.Options into m.Legacy.
+func (m *Mount) takeLegacy() error {
+	c, err := legacy.Parse(m.Options)
+	if err != nil {
+		return err
+	}
+	for k := range m.Options {
+		if legacy.IsOption(k) {
+			delete(m.Options, k)
+		}
+	}
+	m.Legacy = c
+	return nil
 }

@@ -1,9 +1,13 @@
 package dialect
 
 import (
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/renova-auth/renova/internal/legacy"
 )
 
 // TestParseMount: the --mount syntax, with the origins option taken out of
@@ -25,6 +29,11 @@ func TestParseMount(t *testing.T) {
 		{"origin with a path", "dialect=icredit,origins=https://a.example/app", Mount{}, "no path"},
 		{"empty origin", "dialect=icredit,origins=https://a.example|", Mount{}, "want scheme"},
 		{"no dialect", "prefix=/x", Mount{}, "dialect is required"},
+		{"legacy options leave the dialect's", "dialect=consinco,tz=-03:00,legacy=http://127.0.0.1:9/old,legacy_timeout=2s",
+			Mount{Dialect: "consinco", Prefix: "/consinco", Options: map[string]string{"tz": "-03:00"},
+				Legacy: &legacy.Config{URL: &url.URL{Scheme: "http", Host: "127.0.0.1:9", Path: "/old"}, Timeout: 2 * time.Second}}, ""},
+		{"legacy over plain http", "dialect=icredit,legacy=http://old.example", Mount{}, "must use https"},
+		{"legacy_until alone", "dialect=icredit,legacy_until=2027-01-01T00:00:00Z", Mount{}, "needs option legacy"},
 	}
 	for _, tc := range cases {
 		got, err := ParseMount(tc.in)

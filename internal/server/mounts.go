@@ -92,7 +92,7 @@ func (a *App) mountDialects(ctx context.Context) ([]named, error) {
 		out = append(out, named{name: fmt.Sprintf("%s(%q)", m.Dialect, m.Prefix), surface: s,
 			cors: mountCORS(m.Origins, extraHeaders(m.Dialect)), kind: m.Dialect, client: m.Client, prefix: prefix})
 		a.Logger.Info("dialect mounted", "dialect", m.Dialect, "prefix", m.Prefix, "tenant", m.Tenant, "client", m.Client,
-			"origins", m.Origins)
+			"origins", m.Origins, "legacy", m.Legacy.String())
 	}
 	return out, nil
 }
@@ -117,7 +117,7 @@ func (a *App) mount(ctx context.Context, m dialect.Mount) (surface, error) {
 		return nil, fmt.Errorf("client %q does not belong to tenant %q", m.Client, m.Tenant)
 	}
 	b := dialect.Binding{Svc: a.Svc, Ring: a.Ring, Logger: a.Logger.With("dialect", m.Dialect), Tenant: t, Client: c,
-		Prefix: prefix, Options: m.Options}
+		Prefix: prefix, Options: m.Options, Legacy: m.Legacy}
 	for _, d := range dialects {
 		if d.name == m.Dialect {
 			return d.build(b)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
+	"github.com/renova-auth/renova/internal/legacy"
 )
 
 // Spelling selects the TokenResponse member names on the wire (seed 001
@@ -46,6 +47,10 @@ type Surface struct {
 	prefix   string
 	spelling Spelling
 	loc      *time.Location
+	// legacy calls the system the mount replaces until legacyUntil
+	// (legacy.go, issue 15); nil: none.
+	legacy      *legacy.Caller
+	legacyUntil time.Time
 }
 
 // New binds the dialect to a tenant, client and prefix and reads the mount
@@ -74,8 +79,12 @@ func New(b dialect.Binding) (*Surface, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Surface{svc: b.Svc, logger: logger, tenant: b.Tenant, client: b.Client, prefix: b.Prefix,
-		spelling: sp, loc: loc}, nil
+	s := &Surface{svc: b.Svc, logger: logger, tenant: b.Tenant, client: b.Client, prefix: b.Prefix,
+		spelling: sp, loc: loc, legacy: newLegacy(b)}
+	if b.Legacy != nil {
+		s.legacyUntil = b.Legacy.Until
+	}
+	return s, nil
 }
 
 // location resolves the tz option. The default zone falls back to a fixed

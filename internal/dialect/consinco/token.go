@@ -27,7 +27,8 @@ func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err := in.require("refresh_token"); err != nil {
 		return err
 	}
-	g, err := s.svc.Refresh(r.Context(), auth.RefreshRequest{Client: s.client, Token: in.get("refresh_token"), Meta: httpx.Meta(r)})
+	g, err := s.svc.Refresh(r.Context(), auth.RefreshRequest{Client: s.client, Token: in.get("refresh_token"), Meta: httpx.Meta(r),
+		Legacy: s.legacyFor("")})
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) error {
 		username = ""
 	}
 	g, u, err := s.svc.Login(r.Context(), auth.LoginRequest{Client: s.client, TenantID: s.tenant.ID,
-		Username: username, Password: in.get("password"), Meta: httpx.Meta(r)})
+		Username: username, Password: in.get("password"), Meta: httpx.Meta(r), Legacy: s.legacyFor(in.get("company"))})
 	if err != nil {
 		return err
 	}

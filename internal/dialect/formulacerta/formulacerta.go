@@ -22,6 +22,7 @@ import (
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/dialect"
 	"github.com/renova-auth/renova/internal/httpx"
+	"github.com/renova-auth/renova/internal/legacy"
 	"github.com/renova-auth/renova/internal/token"
 )
 
@@ -29,6 +30,7 @@ import (
 type Surface struct {
 	b      dialect.Binding
 	logger *slog.Logger
+	legacy *legacy.Caller // the system the mount replaces (legacy.go); nil: none
 }
 
 // New binds the dialect to a tenant, client and prefix. It takes no mount
@@ -41,7 +43,7 @@ func New(b dialect.Binding) (*Surface, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Surface{b: b, logger: logger}, nil
+	return &Surface{b: b, logger: logger, legacy: newLegacy(b)}, nil
 }
 
 // Routes returns the dialect's handlers by ServeMux pattern under the
@@ -62,7 +64,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g, _, err := s.b.Svc.Login(r.Context(), auth.LoginRequest{Client: s.b.Client, TenantID: s.b.Tenant.ID,
-		Username: req.login(), Password: req.Password, Meta: httpx.Meta(r)})
+		Username: req.login(), Password: req.Password, Meta: httpx.Meta(r), Legacy: s.legacyFor("")})
 	if err != nil {
 		return err
 	}
@@ -81,11 +83,11 @@ func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sid, err := s.sessionOf(req.AccessTokenOld)
-	if err != nil {
+	if err != nil && !s.adoptable(req.AccessTokenRefresh) {
 		return err
 	}
 	g, err := s.b.Svc.Refresh(r.Context(), auth.RefreshRequest{Client: s.b.Client, Token: req.AccessTokenRefresh,
-		RequireSession: sid, Meta: httpx.Meta(r)})
+		RequireSession: sid, Meta: httpx.Meta(r), Legacy: s.legacyFor(req.AccessTokenOld)})
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,9 @@ type Surface struct {
 // refresh_token grant the rotation runs on, or no RS256 key (seed 003's
 // tokens are RS256).
 func New(b dialect.Binding) (*Surface, error) {
+	if b.Legacy != nil {
+		return nil, fmt.Errorf("hdi: legacy= is not supported by this dialect yet (docs/migration.md)")
+	}
 	s := &Surface{b: b, codeTTL: DefaultCodeTTL, window: DefaultRenewWindow, aud: b.Options["aud"]}
 	if s.aud == "" {
 		s.aud = b.Svc.Issuer()

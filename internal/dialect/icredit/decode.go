@@ -13,8 +13,8 @@ import (
 // name, and a password. Both identifiers are matched by the core against
 // the user's login and e-mail alike.
 type loginRequest struct {
-	Email    string `json:"email"`
-	Username string `json:"username"`
+	Email    string `json:"email,omitempty"` // omitempty: the legacy client (legacy.go) sends one identifier
+	Username string `json:"username,omitempty"`
 	Password string `json:"password"`
 }
 

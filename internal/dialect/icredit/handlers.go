@@ -20,7 +20,7 @@ func (s *Surface) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g, _, err := s.svc.Login(r.Context(), auth.LoginRequest{Client: s.b.Client, TenantID: s.b.Tenant.ID,
-		Username: req.identifier(), Password: req.Password, Meta: httpx.Meta(r)})
+		Username: req.identifier(), Password: req.Password, Meta: httpx.Meta(r), Legacy: s.legacy})
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Surface) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	g, err := s.svc.Refresh(r.Context(), auth.RefreshRequest{Client: s.b.Client, Token: req.RefreshToken, Meta: httpx.Meta(r)})
+	g, err := s.svc.Refresh(r.Context(), auth.RefreshRequest{Client: s.b.Client, Token: req.RefreshToken, Meta: httpx.Meta(r), Legacy: s.legacy})
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ type Surface struct {
 	b      dialect.Binding
 	svc    *auth.Service
 	logger *slog.Logger
+	legacy *auth.Legacy // the system the mount replaces (legacy.go); nil: none
 }
 
 // New binds the dialect to a tenant, client and prefix. The dialect takes
@@ -59,7 +60,7 @@ func New(b dialect.Binding) (*Surface, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Surface{b: b, svc: b.Svc, logger: logger}, nil
+	return &Surface{b: b, svc: b.Svc, logger: logger, legacy: newLegacy(b)}, nil
 }
 
 // Routes returns the dialect's handlers by ServeMux pattern ("POST
