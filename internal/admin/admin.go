@@ -67,6 +67,7 @@ func (s *Surface) Routes() map[string]http.Handler {
 		"POST " + t + "/clients/{client}/api-key":   s.rotateAPIKey,
 		"DELETE " + t + "/clients/{client}/api-key": s.deleteAPIKey,
 		"GET " + t + "/sessions":                    s.listSessions,
+		"POST " + t + "/sessions/import":            s.importSessions,
 		"DELETE " + t + "/sessions/{session}":       s.revokeSession,
 		"GET " + Prefix + "/keys":                   s.listKeys,
 		"POST " + Prefix + "/keys/rotate":           s.rotateKey,

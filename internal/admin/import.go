@@ -3,6 +3,7 @@ package admin
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 
@@ -59,4 +60,31 @@ func (s *Surface) importUsers(w http.ResponseWriter, r *http.Request, a auth.Act
 		panic(http.ErrAbortHandler) // the only honest end of a half-written stream
 	}
 	return nil
+}
+
+// maxSessionImportBody bounds a sessions import's body: auth checks the
+// whole stream before storing anything, so it is held; MaxSessionImport
+// lines of at most 4 KiB.
+const maxSessionImportBody = 64 << 20
+
+// importSessions adopts exported legacy sessions offline, POST
+// /tenants/{tenant}/sessions/import (issue 15, docs/migration.md): every
+// line's client must be one of the tenant's; a bad line imports nothing
+// and is named by its number.
+func (s *Surface) importSessions(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	t, err := s.tenant(r, a)
+	if err != nil {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-ndjson" {
+		return &httpx.DecodeError{Status: http.StatusUnsupportedMediaType, Field: "Content-Type", Problem: "must be application/x-ndjson"}
+	}
+	sum, err := s.svc.ImportSessions(r.Context(), a, t.ID, http.MaxBytesReader(w, r.Body, maxSessionImportBody))
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		return &httpx.DecodeError{Status: http.StatusRequestEntityTooLarge, Field: "body", Problem: "over 64 MiB: split the file"}
+	}
+	if err != nil {
+		return err
+	}
+	return reply(w, http.StatusOK, sum)
 }

@@ -36,10 +36,10 @@ var (
 	ErrImportDuplicate = errors.New("token already known")
 )
 
-// ImportSession stores an exported legacy session with the token's hash
+// importSession stores an exported legacy session with the token's hash
 // as its first, unused token: the first presentation of the token rotates
 // it like any renova token (refreshForeign finds it by its SHA-256).
-func (s *Service) ImportSession(ctx context.Context, in ImportedSession, m Meta) (*store.Session, error) {
+func (s *Service) importSession(ctx context.Context, a Actor, in ImportedSession) (*store.Session, error) {
 	hash, err := importHash(in)
 	if err != nil {
 		return nil, err
@@ -73,8 +73,8 @@ func (s *Service) ImportSession(ctx context.Context, in ImportedSession, m Meta)
 		_ = s.st.FinishLegacy(ctx, hash, u.ID, sess.ID, now) // only the status count depends on it
 	}
 	s.adoptions.Forget(string(hash))
-	s.record(ctx, &store.AuditEvent{Action: actionAdopted, Outcome: "success", Reason: "imported", TenantID: c.TenantID, Actor: "cli",
-		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, m)
+	s.record(ctx, &store.AuditEvent{Action: actionAdopted, Outcome: "success", Reason: "imported", TenantID: c.TenantID, Actor: a.ID,
+		SessionID: sess.ID, ClientID: c.ID, UserID: u.ID}, a.Meta)
 	return sess, nil
 }
 

@@ -36,13 +36,13 @@ func TestSessionsImport(t *testing.T) {
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var res importResult
+	var res auth.SessionImportSummary
 	runJSON(t, db, &res, "sessions", "import", file)
-	if res != (importResult{Imported: 2, Expired: 1}) {
+	if res != (auth.SessionImportSummary{Imported: 2, Expired: 1}) {
 		t.Errorf("first import = %+v, want 2 imported, 1 expired", res)
 	}
 	runJSON(t, db, &res, "sessions", "import", file)
-	if res != (importResult{Expired: 1, Duplicates: 2}) {
+	if res != (auth.SessionImportSummary{Expired: 1, Duplicates: 2}) {
 		t.Errorf("second import = %+v, want 2 duplicates, 1 expired", res)
 	}
 
