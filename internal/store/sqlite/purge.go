@@ -42,7 +42,29 @@ func (db *DB) purgeKind(ctx context.Context, k sqlstore.PurgeKind, before time.T
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	return db.deleteKeys(ctx, k, cut, keys)
+}
+
+// deleteKeys deletes the rows of kind k with the given keys that still
+// meet its condition, in one transaction of the writer. For the session
+// kind it turns the foreign-key checks off on the writer connection for
+// that transaction (the pragma is a no-op inside one): each deleted
+// session would otherwise scan the whole token table for referring rows,
+// and sqlstore.EndedSessions says why none can exist. The writer has one
+// connection, held here, so no other write runs without the checks.
+func (db *DB) deleteKeys(ctx context.Context, k sqlstore.PurgeKind, cut any, keys []any) (int, error) {
+	c, err := db.w.Conn(ctx)
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer c.Close()
+	if k.Orphan {
+		if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return 0, translate(err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, translate(err)
 	}
