@@ -55,7 +55,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	config.Flags(root.PersistentFlags())
 	root.PersistentFlags().Bool("json", false, "print machine-readable JSON")
-	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), benchCmd(), versionCmd(), configCmd(), healthcheckCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), benchCmd(), versionCmd(), configCmd(), healthcheckCmd(), statusCmd())
 	return root
 }
 

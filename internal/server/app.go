@@ -50,6 +50,8 @@ type App struct {
 	now func() time.Time
 	// retained counts the retention job's deletions (retention.go).
 	retained *prometheus.CounterVec
+	// lastRetention is when this process last ran the job (retention.go).
+	lastRetention prometheus.Gauge
 	// formKey signs the hosted pages' CSRF tokens; derived from the master
 	// secret in Build, which reads that secret once.
 	formKey []byte
@@ -107,9 +109,9 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep,
 		MinPasswordLen: cfg.PasswordMinLength,
 	})
-	reg.MustRegister(newKeyAge(st, opt.Now))
+	reg.MustRegister(newKeyAge(st, opt.Now), newSizeCollector(st, opt.Now))
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
-		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg),
+		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg), lastRetention: newRetentionRun(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil
 }
 

@@ -38,6 +38,7 @@ type Store interface {
 	Audit
 	Browsers
 	Retention
+	StatsReader
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it

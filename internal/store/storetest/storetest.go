@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Concurrency", testConcurrency},
 		{"ConcurrentAuthCodeClaims", testClaimAuthCodeConcurrency},
 		{"Retention", testRetention},
+		{"Stats", testStats},
 	}
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a
