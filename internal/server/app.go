@@ -101,15 +101,19 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		// to 81 % of its figure alone on 2 cores).
 		slots = max(1, runtime.NumCPU()/2)
 	}
-	log := audit.New(st, logger)
-	svc := auth.New(st, ring, password.New(opt.Password, slots), log, auth.NewMetrics(reg), auth.Config{
+	timed := newTimedStore(st, reg) // storemetrics.go
+	log := audit.New(timed, logger)
+	svc := auth.New(timed, ring, password.New(opt.Password, slots), log, auth.NewMetrics(reg), auth.Config{
 		Issuer: cfg.Issuer, SuccessorKey: secret.Derive(master, "refresh successor v1"),
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
 		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep,
 		MinPasswordLen: cfg.PasswordMinLength,
 	})
-	reg.MustRegister(newKeyAge(st, opt.Now), newSizeCollector(st, opt.Now))
+	reg.MustRegister(newKeyAge(st, opt.Now), newSizeCollector(st, opt.Now), newAuditCollector(log))
+	if p, ok := st.(poolStater); ok {
+		reg.MustRegister(newPoolCollector(p))
+	}
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
 		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg), lastRetention: newRetentionRun(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil

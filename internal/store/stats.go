@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Stats is the size of a store, for `renova status` and the size gauges
 // (issue 14): cheap to read on a large database.
@@ -25,4 +28,20 @@ type Stats struct {
 type StatsReader interface {
 	// Stats reads the sizes and row counts; it never locks a table.
 	Stats(ctx context.Context) (Stats, error)
+}
+
+// PoolStat is one connection pool's state: PostgreSQL's pool, or SQLite's
+// single writer connection and its read pool. A backend that has pools
+// offers them with a PoolStats() []PoolStat method (the server's metrics
+// look for it).
+type PoolStat struct {
+	Pool     string // "postgres", "sqlite_writer", "sqlite_reader"
+	Acquired int64  // connections in use
+	Idle     int64  // connections open and idle
+	Total    int64  // connections open
+	// WaitCount and WaitDuration add up the acquisitions that found no
+	// free connection and waited, since the store opened. On SQLite's
+	// writer this is the queue of writes behind the one connection.
+	WaitCount    int64
+	WaitDuration time.Duration
 }

@@ -38,3 +38,11 @@ func (db *DB) Stats(ctx context.Context) (store.Stats, error) {
 	}
 	return st, nil
 }
+
+// PoolStats reports pgxpool's statistics; the wait is the acquisitions
+// that found the pool empty (a pool too small for the load).
+func (db *DB) PoolStats() []store.PoolStat {
+	s := db.pool.Stat()
+	return []store.PoolStat{{Pool: "postgres", Acquired: int64(s.AcquiredConns()), Idle: int64(s.IdleConns()),
+		Total: int64(s.TotalConns()), WaitCount: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime()}}
+}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"os"
@@ -44,4 +45,19 @@ func fileSize(path string) (int64, error) {
 		return 0, err
 	}
 	return fi.Size(), nil
+}
+
+// PoolStats reports the writer connection (its wait is the queue of
+// writes, the SQLite writer queue) and the read pool.
+func (db *DB) PoolStats() []store.PoolStat {
+	return []store.PoolStat{poolStat("sqlite_writer", db.w.Stats()), poolStat("sqlite_reader", db.r.Stats())}
+}
+
+// WALTruncations counts the checkpoints that emptied the WAL.
+func (db *DB) WALTruncations() int64 { return db.walTruncations.Load() }
+
+// poolStat converts database/sql's statistics.
+func poolStat(name string, s sql.DBStats) store.PoolStat {
+	return store.PoolStat{Pool: name, Acquired: int64(s.InUse), Idle: int64(s.Idle), Total: int64(s.OpenConnections),
+		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration}
 }
