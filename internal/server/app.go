@@ -88,6 +88,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	}
 	ring := keys.NewRing(st, secret.Derive(master, "signing key sealing v1"), opt.Now)
 	ring.SetReload(cfg.KeyReload)
+	ring.SetTokenLifetime(longestTokenLifetime(st)) // keylifetime.go
 	if err := ring.Ensure(ctx); err != nil {
 		st.Close()
 		return nil, err
