@@ -39,6 +39,7 @@ type Store interface {
 	Browsers
 	Retention
 	StatsReader
+	Seeder
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"ConcurrentAuthCodeClaims", testClaimAuthCodeConcurrency},
 		{"Retention", testRetention},
 		{"Stats", testStats},
+		{"CreateTenantWith", testSeed},
 	}
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a
