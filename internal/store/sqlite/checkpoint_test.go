@@ -109,3 +109,26 @@ func TestCheckpointTickReader(t *testing.T) {
 		t.Errorf("checkpointTick after the reader ended = %d, wal %d bytes; want 0 and truncated", got, walSize(t, path))
 	}
 }
+
+// TestGuardTick: the WAL guard leaves a WAL file under walMaxBytes alone
+// and truncates a larger one to zero bytes.
+func TestGuardTick(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTemp(t)
+	stopCheckpointer(t, db)
+	_, h := seed(t, db)
+	h = rotateChain(t, db, h, 10)
+	if db.guardTick(ctx, path+"-wal") || walSize(t, path) == 0 {
+		t.Fatalf("guardTick on a %d-byte WAL truncated it", walSize(t, path))
+	}
+	for i := 0; walSize(t, path) < walMaxBytes; i++ {
+		if i == 1000 {
+			t.Fatalf("WAL still under %d bytes after 1000×20 rotations", walMaxBytes)
+		}
+		h = rotateChain(t, db, h, 20)
+	}
+	if !db.guardTick(ctx, path+"-wal") || walSize(t, path) != 0 {
+		t.Errorf("guardTick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
+	}
+	rotateChain(t, db, h, 1)
+}
