@@ -46,35 +46,39 @@ func rotateChain(t *testing.T, db *DB, h []byte, n int) []byte {
 	return h
 }
 
-// TestCheckpointTick checks the checkpointer's decisions: a short WAL that
-// is still growing stays; a long one, or an idle one, is truncated to
-// zero bytes from the writer connection.
+// TestCheckpointTick checks the checkpointer's decisions: a short WAL
+// that is still growing stays; an idle one and a long one are truncated
+// to zero bytes from the writer connection.
 func TestCheckpointTick(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTemp(t)
 	stopCheckpointer(t, db)
+	wal := path + "-wal"
 	_, h := seed(t, db)
-	h = rotateChain(t, db, h, 10)
-
-	frames := db.checkpointTick(ctx, 0)
-	if frames == 0 || frames >= walMaxFrames || walSize(t, path) == 0 {
-		t.Fatalf("checkpointTick after 10 rotations = %d frames, wal %d bytes; want a short WAL kept", frames, walSize(t, path))
+	var w walWatch
+	for i := range idleLooks {
+		h = rotateChain(t, db, h, 1)
+		if db.checkpointTick(ctx, wal, &w) || walSize(t, path) == 0 {
+			t.Fatalf("checkpointTick #%d on a short, growing WAL truncated it", i)
+		}
 	}
-	if got := db.checkpointTick(ctx, frames); got != 0 || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick on an idle WAL = %d, wal %d bytes; want 0 and truncated", got, walSize(t, path))
+	for i := range idleLooks - 1 {
+		if db.checkpointTick(ctx, wal, &w) {
+			t.Fatalf("checkpointTick truncated a short WAL idle for only %d looks", i+1)
+		}
+	}
+	if !db.checkpointTick(ctx, wal, &w) || walSize(t, path) != 0 {
+		t.Errorf("checkpointTick on a WAL idle for %d looks: wal %d bytes; want truncated", idleLooks, walSize(t, path))
 	}
 
-	// Grow the WAL past walMaxFrames, checking its file (a frame is a
-	// 24-byte header and a 4 KiB page): a passive checkpoint between two
-	// writes would complete here and let the WAL restart.
-	for i := 0; walSize(t, path) < walMaxFrames*(4096+24); i++ {
-		if i == 500 {
-			t.Fatalf("WAL still under %d frames after 500×20 rotations", walMaxFrames)
+	for i := 0; walSize(t, path) < walMaxBytes; i++ {
+		if i == 1000 {
+			t.Fatalf("WAL still under %d bytes after 1000×20 rotations", walMaxBytes)
 		}
 		h = rotateChain(t, db, h, 20)
 	}
-	if got := db.checkpointTick(ctx, 1); got != 0 || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick on a long, growing WAL = %d, wal %d bytes; want 0 and truncated", got, walSize(t, path))
+	if !db.checkpointTick(ctx, wal, &walWatch{}) || walSize(t, path) != 0 {
+		t.Errorf("checkpointTick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
 	}
 	if n := db.walTruncations.Load(); n != 2 {
 		t.Errorf("walTruncations = %d, want 2", n)
@@ -83,8 +87,9 @@ func TestCheckpointTick(t *testing.T) {
 }
 
 // TestCheckpointTickReader checks that a reader holding an old snapshot
-// makes the truncation give up after its busy timeout, without an error,
-// and that the next tick after the reader is gone truncates.
+// makes the truncation of a long WAL give up after its busy timeout,
+// without an error, and that the next look after the reader is gone
+// truncates.
 func TestCheckpointTickReader(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTemp(t)
@@ -97,38 +102,15 @@ func TestCheckpointTickReader(t *testing.T) {
 	must(t, err)
 	var n int
 	must(t, tx.QueryRowContext(ctx, "SELECT count(*) FROM refresh_tokens").Scan(&n)) // takes the snapshot
-	rotateChain(t, db, h, 5)
-
-	last := db.checkpointTick(ctx, 0)
-	got := db.checkpointTick(ctx, last)
-	if got == 0 || walSize(t, path) == 0 {
-		t.Errorf("checkpointTick under an open reader = %d, wal %d bytes; want the WAL kept", got, walSize(t, path))
-	}
-	must(t, tx.Rollback())
-	if got := db.checkpointTick(ctx, got); got != 0 || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick after the reader ended = %d, wal %d bytes; want 0 and truncated", got, walSize(t, path))
-	}
-}
-
-// TestGuardTick: the WAL guard leaves a WAL file under walMaxBytes alone
-// and truncates a larger one to zero bytes.
-func TestGuardTick(t *testing.T) {
-	ctx := context.Background()
-	db, path := openTemp(t)
-	stopCheckpointer(t, db)
-	_, h := seed(t, db)
-	h = rotateChain(t, db, h, 10)
-	if db.guardTick(ctx, path+"-wal") || walSize(t, path) == 0 {
-		t.Fatalf("guardTick on a %d-byte WAL truncated it", walSize(t, path))
-	}
-	for i := 0; walSize(t, path) < walMaxBytes; i++ {
-		if i == 1000 {
-			t.Fatalf("WAL still under %d bytes after 1000×20 rotations", walMaxBytes)
-		}
+	for walSize(t, path) < walMaxBytes {
 		h = rotateChain(t, db, h, 20)
 	}
-	if !db.guardTick(ctx, path+"-wal") || walSize(t, path) != 0 {
-		t.Errorf("guardTick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
+	if db.checkpointTick(ctx, path+"-wal", &walWatch{}) || walSize(t, path) == 0 {
+		t.Errorf("checkpointTick under an open reader: wal %d bytes; want the WAL kept", walSize(t, path))
+	}
+	must(t, tx.Rollback())
+	if !db.checkpointTick(ctx, path+"-wal", &walWatch{}) || walSize(t, path) != 0 {
+		t.Errorf("checkpointTick after the reader ended: wal %d bytes; want truncated", walSize(t, path))
 	}
 	rotateChain(t, db, h, 1)
 }

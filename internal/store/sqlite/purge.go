@@ -91,9 +91,9 @@ func (db *DB) deleteKeys(ctx context.Context, k sqlstore.PurgeKind, cut any, key
 // connection (so no write of this process runs meanwhile) with a short
 // busy timeout, and a reader in the way makes it fall back to what the
 // checkpoint could do (TRUNCATE degrades to a partial checkpoint). It
-// reports whether the WAL was truncated. The retention job calls it after
-// a purge, whose deletions otherwise stay in the WAL until the next
-// passive checkpoint, which a steady load may never let finish.
+// reports whether the WAL was truncated. The checkpointer calls it when
+// the WAL is long or idle (checkpoint.go); the retention job after a
+// purge, so its deletions leave the WAL at once.
 func (db *DB) CheckpointWAL(ctx context.Context) (bool, error) {
 	c, err := db.w.Conn(ctx)
 	if err != nil {

@@ -101,8 +101,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	// The read pool shares the DSN (pragmas, _txlock) but runs only reads
-	// and the checkpointer's passive checkpoints, never the write lock.
+	// The read pool shares the DSN (pragmas, _txlock) but runs only
+	// reads, never the write lock.
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	db.r = r
