@@ -115,6 +115,9 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	if p, ok := st.(poolStater); ok {
 		reg.MustRegister(newPoolCollector(p))
 	}
+	if w, ok := st.(walTruncater); ok {
+		reg.MustRegister(newWALTruncations(w))
+	}
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
 		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg), lastRetention: newRetentionRun(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil

@@ -172,7 +172,7 @@ func TestMetricsEverySurface(t *testing.T) {
 		`renova_db_pool_wait_seconds_total{pool="sqlite_reader"}`,
 		`renova_audit_queue_depth `, `renova_audit_queue_capacity 4096`,
 		`renova_audit_sync_writes_total 0`, `renova_audit_dropped_total 0`,
-		`renova_db_size_bytes{file="wal"}`, `renova_db_rows{table="refresh_tokens"}`,
+		`renova_db_size_bytes{file="wal"}`, `renova_sqlite_wal_truncations_total `, `renova_db_rows{table="refresh_tokens"}`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)

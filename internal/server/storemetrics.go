@@ -175,3 +175,15 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.waitTotal, prometheus.CounterValue, p.WaitDuration.Seconds(), p.Pool)
 	}
 }
+
+// walTruncater is the SQLite store's count of WAL truncations.
+type walTruncater interface {
+	WALTruncations() int64
+}
+
+// newWALTruncations serves renova_sqlite_wal_truncations_total: a WAL
+// that stops being truncated under load is a WAL that grows.
+func newWALTruncations(w walTruncater) prometheus.Collector {
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "renova_sqlite_wal_truncations_total",
+		Help: "Checkpoints that emptied the SQLite WAL (at 8 MiB, or idle)."}, func() float64 { return float64(w.WALTruncations()) })
+}
