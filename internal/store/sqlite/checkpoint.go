@@ -2,35 +2,53 @@ package sqlite
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
-// checkpointEvery is how often the checkpointer looks at the WAL file's
-// size (a stat): at 4,000 rotations a second, about 27 KB of WAL each,
-// the WAL grows by some 3 MB between two looks.
+// checkpointEvery is how often the checkpointer and its guard look at the
+// WAL file's size (a stat): at 4,000 rotations a second, about 27 KB of
+// WAL each, the WAL grows by some 3 MB between two looks.
 const checkpointEvery = 25 * time.Millisecond
 
 // walMaxBytes is the WAL file size at which the checkpointer truncates it.
 const walMaxBytes = 8 << 20
+
+// walHardBytes is the WAL file size at which the guard truncates it at
+// once, stopping the writes for as long as that takes.
+const walHardBytes = 24 << 20
 
 // idleLooks is how many looks in a row (one second) must find the WAL
 // unchanged before the checkpointer truncates a WAL shorter than
 // walMaxBytes: a quiet database then keeps no WAL at all.
 const idleLooks = 40
 
-// checkpointer keeps the WAL short: it truncates it from the writer
-// connection (CheckpointWAL) once the file reaches walMaxBytes, or when it
-// has been idle for a second. On the writer no write of this process can
-// append meanwhile, so the checkpoint completes, where passive checkpoints
-// from the read pool never did under a constant write load (each found
-// new frames behind it; the WAL grew to 256 MB in 10^5 rotations, issue
-// 14) and, while one ran slowly on a busy disk beside the truncation,
-// held the checkpoint lock against it (an 89 MB WAL in 10^6 rotations).
-// So the checkpointer runs a passive checkpoint first, in the same
-// goroutine: it copies the WAL back beside the writes, and the writer then
-// waits only for the frames appended meanwhile. Truncating from the writer
-// without it cost 25–30 % of BenchmarkRotate's rotations a second; with
-// it, about 5 % (8 parallel writers, no retention, issue 14's report).
+// walKeeper keeps one database's WAL short (issue 14). Passive
+// checkpoints alone, which SQLite and earlier versions ran beside the
+// writes, never let the WAL restart under a constant write load: each
+// found new frames behind it, and the WAL grew to 256 MB in 10^5
+// rotations. So the WAL is truncated from the writer connection, where no
+// write of this process can append meanwhile and the checkpoint completes.
+//
+// tick, every checkpointEvery, does that once the WAL reaches walMaxBytes
+// or has been idle for a second. It first runs a passive checkpoint,
+// which copies the WAL back beside the writes, so that the writer then
+// waits only for the frames appended meanwhile: truncating without it cost
+// 25–30 % of BenchmarkRotate's rotations a second, with it about 5 %.
+// A passive checkpoint slowed by a busy disk lets the WAL grow while it
+// runs (40 MB in TestRetentionSize), so guard, in a goroutine of its own,
+// truncates a WAL of walHardBytes at once: it takes the writer, which
+// stops the writes, waits for the passive checkpoint to end, and
+// truncates.
+type walKeeper struct {
+	db      *DB
+	wal     string     // the WAL file's path
+	passive sync.Mutex // held while tick's passive checkpoint runs
+	size    int64      // the WAL file's size at tick's last look
+	same    int        // tick's looks in a row that found that size
+}
+
+// checkpointer runs a walKeeper until Close.
 func (db *DB) checkpointer() {
 	defer close(db.done)
 	var path string
@@ -38,55 +56,75 @@ func (db *DB) checkpointer() {
 		<-db.stop // an in-memory database has no WAL file
 		return
 	}
+	k := &walKeeper{db: db, wal: path + "-wal"}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { k.every(k.guard) })
+	k.every(k.tick)
+}
+
+// every calls look every checkpointEvery until the store closes.
+func (k *walKeeper) every(look func(ctx context.Context) bool) {
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
-	var w walWatch
 	for {
 		select {
-		case <-db.stop:
+		case <-k.db.stop:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			db.checkpointTick(ctx, path+"-wal", &w)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			look(ctx)
 			cancel()
 		}
 	}
 }
 
-// walWatch is what the checkpointer remembers between two looks.
-type walWatch struct {
-	size int64 // the WAL file's size at the last look
-	same int   // looks in a row that found that size
+// tick truncates the WAL when it is walMaxBytes or more, or unchanged for
+// idleLooks looks, and reports whether it did. Readers are short (one
+// refresh's reads), so the truncation waits at most CheckpointWAL's busy
+// timeout for them and, when one is in the way anyway, is tried again at
+// the next look.
+func (k *walKeeper) tick(ctx context.Context) bool {
+	n, err := fileSize(k.wal)
+	if err != nil || n == 0 {
+		k.size, k.same = 0, 0
+		return false
+	}
+	if n == k.size {
+		k.same++
+	} else {
+		k.size, k.same = n, 0
+	}
+	if n < walMaxBytes && k.same < idleLooks {
+		return false
+	}
+	k.passive.Lock()
+	_, err = k.db.r.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	k.passive.Unlock()
+	if err != nil || !k.truncate(ctx, nil) {
+		return false
+	}
+	k.size, k.same = 0, 0
+	return true
 }
 
-// checkpointTick is one look at the WAL file wal: it truncates the WAL
-// when it is walMaxBytes or more, or unchanged for idleLooks looks, and
-// reports whether it did. Readers are short (one refresh's reads), so
-// the truncation waits at most CheckpointWAL's busy timeout for them and,
-// when one is in the way anyway, is tried again at the next look.
-func (db *DB) checkpointTick(ctx context.Context, wal string, w *walWatch) bool {
-	n, err := fileSize(wal)
-	if err != nil || n == 0 {
-		*w = walWatch{}
+// guard truncates the WAL when it is walHardBytes or more, after waiting,
+// with the writer held, for tick's passive checkpoint to end; it reports
+// whether it did.
+func (k *walKeeper) guard(ctx context.Context) bool {
+	if n, err := fileSize(k.wal); err != nil || n < walHardBytes {
 		return false
 	}
-	if n == w.size {
-		w.same++
-	} else {
-		w.size, w.same = n, 0
-	}
-	if n < walMaxBytes && w.same < idleLooks {
+	return k.truncate(ctx, func() { k.passive.Lock(); k.passive.Unlock() })
+}
+
+// truncate truncates the WAL from the writer connection (truncateWAL)
+// and counts it.
+func (k *walKeeper) truncate(ctx context.Context, wait func()) bool {
+	ok, err := k.db.truncateWAL(ctx, wait)
+	if err != nil || !ok {
 		return false
 	}
-	// Copy the WAL back beside the writes first, so that the writer waits
-	// only for what they append meanwhile.
-	if _, err := db.r.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-		return false
-	}
-	if ok, err := db.CheckpointWAL(ctx); err != nil || !ok {
-		return false
-	}
-	db.walTruncations.Add(1)
-	*w = walWatch{}
+	k.db.walTruncations.Add(1)
 	return true
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // stopCheckpointer stops db's background checkpointer, so that a test
-// drives checkpointTick itself; Close then skips it.
+// drives tick itself; Close then skips it.
 func stopCheckpointer(t *testing.T, db *DB) {
 	t.Helper()
 	close(db.stop)
@@ -53,22 +53,21 @@ func TestCheckpointTick(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTemp(t)
 	stopCheckpointer(t, db)
-	wal := path + "-wal"
+	k := &walKeeper{db: db, wal: path + "-wal"}
 	_, h := seed(t, db)
-	var w walWatch
 	for i := range idleLooks {
 		h = rotateChain(t, db, h, 1)
-		if db.checkpointTick(ctx, wal, &w) || walSize(t, path) == 0 {
-			t.Fatalf("checkpointTick #%d on a short, growing WAL truncated it", i)
+		if k.tick(ctx) || walSize(t, path) == 0 {
+			t.Fatalf("tick #%d on a short, growing WAL truncated it", i)
 		}
 	}
 	for i := range idleLooks - 1 {
-		if db.checkpointTick(ctx, wal, &w) {
-			t.Fatalf("checkpointTick truncated a short WAL idle for only %d looks", i+1)
+		if k.tick(ctx) {
+			t.Fatalf("tick truncated a short WAL idle for only %d looks", i+1)
 		}
 	}
-	if !db.checkpointTick(ctx, wal, &w) || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick on a WAL idle for %d looks: wal %d bytes; want truncated", idleLooks, walSize(t, path))
+	if !k.tick(ctx) || walSize(t, path) != 0 {
+		t.Errorf("tick on a WAL idle for %d looks: wal %d bytes; want truncated", idleLooks, walSize(t, path))
 	}
 
 	for i := 0; walSize(t, path) < walMaxBytes; i++ {
@@ -77,8 +76,8 @@ func TestCheckpointTick(t *testing.T) {
 		}
 		h = rotateChain(t, db, h, 20)
 	}
-	if !db.checkpointTick(ctx, wal, &walWatch{}) || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
+	if !(&walKeeper{db: db, wal: path + "-wal"}).tick(ctx) || walSize(t, path) != 0 {
+		t.Errorf("tick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
 	}
 	if n := db.walTruncations.Load(); n != 2 {
 		t.Errorf("walTruncations = %d, want 2", n)
@@ -105,12 +104,37 @@ func TestCheckpointTickReader(t *testing.T) {
 	for walSize(t, path) < walMaxBytes {
 		h = rotateChain(t, db, h, 20)
 	}
-	if db.checkpointTick(ctx, path+"-wal", &walWatch{}) || walSize(t, path) == 0 {
-		t.Errorf("checkpointTick under an open reader: wal %d bytes; want the WAL kept", walSize(t, path))
+	if (&walKeeper{db: db, wal: path + "-wal"}).tick(ctx) || walSize(t, path) == 0 {
+		t.Errorf("tick under an open reader: wal %d bytes; want the WAL kept", walSize(t, path))
 	}
 	must(t, tx.Rollback())
-	if !db.checkpointTick(ctx, path+"-wal", &walWatch{}) || walSize(t, path) != 0 {
-		t.Errorf("checkpointTick after the reader ended: wal %d bytes; want truncated", walSize(t, path))
+	if !(&walKeeper{db: db, wal: path + "-wal"}).tick(ctx) || walSize(t, path) != 0 {
+		t.Errorf("tick after the reader ended: wal %d bytes; want truncated", walSize(t, path))
+	}
+	rotateChain(t, db, h, 1)
+}
+
+// TestGuardTick: the guard leaves a WAL under walHardBytes to the
+// checkpointer and truncates a longer one.
+func TestGuardTick(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTemp(t)
+	stopCheckpointer(t, db)
+	_, h := seed(t, db)
+	for walSize(t, path) < walMaxBytes {
+		h = rotateChain(t, db, h, 20)
+	}
+	if (&walKeeper{db: db, wal: path + "-wal"}).guard(ctx) || walSize(t, path) == 0 {
+		t.Fatalf("guard truncated a %d-byte WAL, under walHardBytes", walSize(t, path))
+	}
+	for i := 0; walSize(t, path) < walHardBytes; i++ {
+		if i == 3000 {
+			t.Fatalf("WAL still under %d bytes after 3000×20 rotations", walHardBytes)
+		}
+		h = rotateChain(t, db, h, 20)
+	}
+	if !(&walKeeper{db: db, wal: path + "-wal"}).guard(ctx) || walSize(t, path) != 0 {
+		t.Errorf("guard on a %d-byte WAL did not truncate it", walSize(t, path))
 	}
 	rotateChain(t, db, h, 1)
 }

@@ -95,11 +95,21 @@ func (db *DB) deleteKeys(ctx context.Context, k sqlstore.PurgeKind, cut any, key
 // the WAL is long or idle (checkpoint.go); the retention job after a
 // purge, so its deletions leave the WAL at once.
 func (db *DB) CheckpointWAL(ctx context.Context) (bool, error) {
+	return db.truncateWAL(ctx, nil)
+}
+
+// truncateWAL is CheckpointWAL; when wait is not nil it is called once
+// the writer connection is held, before the checkpoint (the guard waits
+// there for the checkpointer's passive checkpoint, checkpoint.go).
+func (db *DB) truncateWAL(ctx context.Context, wait func()) (bool, error) {
 	c, err := db.w.Conn(ctx)
 	if err != nil {
 		return false, translate(err)
 	}
 	defer c.Close()
+	if wait != nil {
+		wait()
+	}
 	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err != nil {
 		return false, translate(err)
 	}
