@@ -17,11 +17,14 @@ import (
 // RENOVA_SIZE_ROTATIONS rotations (100 per session, a fake clock one
 // second per rotation), with the retention job and without. The job runs
 // as the server's does, every 10 minutes of the fake clock (600
-// rotations) with a 1h retention, purging until a round removes nothing,
-// then a TRUNCATE checkpoint; the store's own checkpointer runs on the
-// real clock meanwhile. The size is sampled every 1,000 rotations and the
-// largest reported. Skipped unless the variable is set; the issue 14
-// acceptance run is RENOVA_SIZE_ROTATIONS=1000000.
+// rotations) with a 1h retention, purging until a round removes nothing;
+// the job's TRUNCATE checkpoint after a purge is left out, because 600
+// rotations take a fraction of a second here (10 real minutes in a
+// server), so the WAL is bounded only by the store's own checkpointer,
+// running on the real clock. The size is sampled every 20 rotations (about
+// 0.5 MB of WAL) and the largest reported. Skipped unless the variable
+// is set; the issue 14 acceptance run is RENOVA_SIZE_ROTATIONS=1000000
+// (RENOVA_SIZE_PURGE_ONLY=1 skips the run without retention).
 func TestRetentionSize(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("RENOVA_SIZE_ROTATIONS"))
 	if n == 0 {
@@ -60,7 +63,7 @@ func TestRetentionSize(t *testing.T) {
 			var removed int
 			for i := range n {
 				now = now.Add(time.Second)
-				if i%1000 == 0 {
+				if i%20 == 0 {
 					maxDB, maxWAL = max(maxDB, size(path)), max(maxWAL, size(path+"-wal"))
 					maxSum = max(maxSum, size(path)+size(path+"-wal"))
 				}
@@ -84,8 +87,6 @@ func TestRetentionSize(t *testing.T) {
 							break
 						}
 					}
-					_, err := db.CheckpointWAL(ctx)
-					must(err)
 				}
 			}
 			mb := func(n int64) float64 { return float64(n) / 1e6 }
