@@ -120,7 +120,15 @@ func (k *walKeeper) guard(ctx context.Context) bool {
 	if n, err := fileSize(k.wal); err != nil || n < walHardBytes {
 		return false
 	}
-	return k.truncate(ctx, func() { k.passive.Lock(); k.passive.Unlock() })
+	// Taking the lock with the writer held waits for a passive checkpoint
+	// in progress; holding it keeps tick from starting another one.
+	locked := false
+	defer func() {
+		if locked {
+			k.passive.Unlock()
+		}
+	}()
+	return k.truncate(ctx, func() { k.passive.Lock(); locked = true })
 }
 
 // truncate truncates the WAL from the writer connection (truncateWAL)
