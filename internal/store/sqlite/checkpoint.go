@@ -39,7 +39,7 @@ const idleLooks = 40
 // or has been idle for a second. It first runs a passive checkpoint,
 // which copies the WAL back beside the writes, so that the writer then
 // waits only for the frames appended meanwhile: truncating without it cost
-// 25–30 % of BenchmarkRotate's rotations a second, with it about 5 %.
+// 25–30 % of BenchmarkRotate's rotations a second, with it 5–15 %.
 // A passive checkpoint slowed by a busy disk lets the WAL grow while it
 // runs (40 MB in TestRetentionSize), so guard, in a goroutine of its own,
 // truncates a WAL of walHardBytes at once: it takes the writer, which
