@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -21,6 +22,9 @@ type Log struct {
 	in     chan item
 	done   chan struct{}
 	once   sync.Once
+
+	direct  atomic.Int64 // events written synchronously: the queue was full
+	dropped atomic.Int64 // events whose store write failed (they are in the log)
 }
 
 // item is an event to store or, with ack set, a flush request.
@@ -65,6 +69,7 @@ func (l *Log) Record(ctx context.Context, e *store.AuditEvent) {
 	select {
 	case l.in <- item{e: e}:
 	default:
+		l.direct.Add(1)
 		l.write([]*store.AuditEvent{e})
 	}
 }
@@ -126,6 +131,20 @@ func (l *Log) write(batch []*store.AuditEvent) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := l.st.AppendAudit(ctx, batch...); err != nil {
+		l.dropped.Add(int64(len(batch)))
 		l.logger.Error("audit write failed; events are in the log above", "events", len(batch), "err", err)
 	}
+}
+
+// Stats is the state of the queue, for the metrics.
+type Stats struct {
+	Depth    int   // events waiting for the writer now
+	Capacity int   // the queue's size; a full queue writes synchronously
+	Direct   int64 // events written synchronously since start (queue full)
+	Dropped  int64 // events not stored since start (the write failed; logged)
+}
+
+// Stats reads the queue's state.
+func (l *Log) Stats() Stats {
+	return Stats{Depth: len(l.in), Capacity: cap(l.in), Direct: l.direct.Load(), Dropped: l.dropped.Load()}
 }

@@ -44,3 +44,27 @@ func TestBatchesReachStore(t *testing.T) {
 		t.Errorf("after Close: %d events stored, want 10", n)
 	}
 }
+
+// TestStatsCountDropped: events whose store write fails are counted as
+// dropped (they stay only in the log), and the queue drains to zero.
+func TestStatsCountDropped(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := audit.New(db, slog.New(slog.DiscardHandler))
+	defer l.Close()
+	l.Record(context.Background(), &store.AuditEvent{Time: time.Now(), Action: "kept"})
+	l.Flush()
+	if s := l.Stats(); s.Dropped != 0 || s.Depth != 0 || s.Capacity == 0 {
+		t.Errorf("Stats() after a stored event = %+v, want nothing dropped, empty queue, a capacity", s)
+	}
+	db.Close() // every later write fails
+	for range 3 {
+		l.Record(context.Background(), &store.AuditEvent{Time: time.Now(), Action: "lost"})
+	}
+	l.Flush()
+	if s := l.Stats(); s.Dropped != 3 || s.Depth != 0 {
+		t.Errorf("Stats() after 3 failed writes = %+v, want 3 dropped, empty queue", s)
+	}
+}

@@ -29,18 +29,9 @@ var Grants = []string{"password", "refresh_token", "client_credentials", "author
 // NewClient fills defaults, generates a client id (when empty) and, for a
 // confidential client, a secret that is returned once and stored hashed.
 func (s *Service) NewClient(ctx context.Context, c *store.Client) (secret string, err error) {
-	if c.ID == "" {
-		c.ID = NewID(s.cfg.Rand, "cli")
-	}
-	setDefaults(c)
-	if err := validateClient(c); err != nil {
+	if secret, err = s.PrepareClient(c); err != nil {
 		return "", err
 	}
-	if !c.Public {
-		secret = "rn_cs_" + randomHex(s.cfg.Rand, 32)
-		c.SecretHash = HashClientSecret(secret)
-	}
-	c.CreatedAt = s.cfg.Now()
 	if err := s.st.CreateClient(ctx, c); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return "", &Error{Code: Conflict, Field: "client_id", Description: fmt.Sprintf("client %q already exists", c.ID)}
@@ -128,8 +119,9 @@ func (s *Service) ClientByAPIKey(ctx context.Context, key string) (*store.Client
 // NewAPIKey gives a client a fresh partner API key, returned once and
 // stored hashed; it replaces any earlier key.
 func (s *Service) NewAPIKey(ctx context.Context, clientID string) (string, error) {
-	key := "rn_ak_" + randomHex(s.cfg.Rand, 24)
-	if err := s.st.SetAPIKey(ctx, clientID, HashClientSecret(key)); err != nil {
+	var c store.Client
+	key := s.PrepareAPIKey(&c)
+	if err := s.st.SetAPIKey(ctx, clientID, c.APIKeyHash); err != nil {
 		return "", storeErr("set api key", err)
 	}
 	return key, nil

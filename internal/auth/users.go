@@ -44,22 +44,9 @@ func (s *Service) CheckPasswordPolicy(pw, login, email string) error {
 
 // NewUser hashes pw (when not empty) and stores u.
 func (s *Service) NewUser(ctx context.Context, u *store.User, pw string) error {
-	if pw != "" {
-		if err := s.CheckPasswordPolicy(pw, u.Login, u.Email); err != nil {
-			return err
-		}
-		h, err := s.hasher.Hash(ctx, pw)
-		if err != nil {
-			return err
-		}
-		u.PasswordHash = h
+	if err := s.PrepareUser(ctx, u, pw); err != nil {
+		return err
 	}
-	now := s.cfg.Now()
-	if u.ID == "" {
-		u.ID = NewID(s.cfg.Rand, "usr")
-	}
-	u.CreatedAt, u.UpdatedAt = now, now
-	u.Login = strings.TrimSpace(u.Login)
 	if err := s.st.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return &Error{Code: Conflict, Field: "login", Description: fmt.Sprintf("a user with login %q already exists", u.Login)}

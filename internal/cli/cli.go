@@ -55,7 +55,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	config.Flags(root.PersistentFlags())
 	root.PersistentFlags().Bool("json", false, "print machine-readable JSON")
-	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), auditCmd(), benchCmd(), versionCmd(), configCmd(), healthcheckCmd(), migrationCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), tenantCmd(), userCmd(), clientCmd(), keysCmd(), sessionsCmd(), auditCmd(), benchCmd(), versionCmd(), configCmd(), healthcheckCmd(), migrationCmd(), statusCmd())
 	return root
 }
 

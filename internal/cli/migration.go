@@ -74,7 +74,7 @@ func migrationStatus(cmd *cobra.Command, app *server.App, _ []string) error {
 			return err
 		}
 	}
-	return print(cmd, out, []string{"DIALECT", "PREFIX", "TENANT", "CLIENT", "LEGACY", "WINDOW", "SESSIONS", "PASSWORDS", "WITHOUT HASH"}, statusRows(out))
+	return print(cmd, out, []string{"DIALECT", "PREFIX", "TENANT", "CLIENT", "LEGACY", "WINDOW", "SESSIONS", "PASSWORDS", "WITHOUT HASH"}, migrationRows(out))
 }
 
 // fill adds a mount's counts; ms.Tenant is a slug, or a tenant id for a
@@ -107,8 +107,8 @@ func fill(ctx context.Context, st store.Store, ms *mountStatus, counts []store.L
 	return err
 }
 
-// statusRows renders the table.
-func statusRows(out []mountStatus) [][]string {
+// migrationRows renders the table.
+func migrationRows(out []mountStatus) [][]string {
 	var rows [][]string
 	for _, m := range out {
 		window := "closed"

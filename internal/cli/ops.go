@@ -17,7 +17,7 @@ import (
 // keysCmd lists and rotates the signing keys (PRODUCT.md §1). rotate
 // promotes the key already published as next, so tokens it signs verify
 // against JWKS documents that verifiers cached before the rotation; the
-// retired key stays published for keys.RetiredGrace. Running servers
+// retired key stays published until every token it signed expired (keys.Ring.RetiredFor). Running servers
 // follow within --key-reload. rotate refuses a next key published less
 // than the JWKS cache lifetime plus --key-reload ago, naming the wait,
 // unless --force (a compromised key: verifiers with a cached JWKS then

@@ -33,8 +33,8 @@ const (
 // Algs lists the algorithms renova signs with.
 var Algs = []string{ES256, RS256, EdDSA}
 
-// RetiredGrace is how long a retired key stays in the JWKS: longer than any
-// access token it signed can live.
+// RetiredGrace is how long a retired key stays in the JWKS when the ring
+// does not know the longest token lifetime (SetTokenLifetime; RetiredFor).
 const RetiredGrace = 48 * time.Hour
 
 // JWKSMaxAge is how long a verifier may cache the JWKS: the max-age of
@@ -63,6 +63,8 @@ type Ring struct {
 	// reload is how often replicas re-read the keys (--key-reload): a key
 	// stored now is in every replica's JWKS only that much later.
 	reload time.Duration
+	// lifetime finds the longest token lifetime (SetTokenLifetime).
+	lifetime func(ctx context.Context) (time.Duration, error)
 
 	mu      sync.RWMutex
 	current map[string]*Signer          // by alg
@@ -142,6 +144,10 @@ func (r *Ring) Load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load keys: %w", err)
 	}
+	keep, err := r.RetiredFor(ctx)
+	if err != nil {
+		return fmt.Errorf("load keys: %w", err)
+	}
 	current := map[string]*Signer{}
 	public := map[string]crypto.PublicKey{}
 	algOf := map[string]string{}
@@ -150,7 +156,7 @@ func (r *Ring) Load(ctx context.Context) error {
 	}
 	set.Keys = []json.RawMessage{}
 	for _, k := range all {
-		if k.State == store.KeyRetired && r.now().Sub(k.RetiredAt) > RetiredGrace {
+		if k.State == store.KeyRetired && r.now().Sub(k.RetiredAt) > keep {
 			continue
 		}
 		priv, err := r.private(k)

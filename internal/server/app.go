@@ -50,6 +50,8 @@ type App struct {
 	now func() time.Time
 	// retained counts the retention job's deletions (retention.go).
 	retained *prometheus.CounterVec
+	// lastRetention is when this process last ran the job (retention.go).
+	lastRetention prometheus.Gauge
 	// formKey signs the hosted pages' CSRF tokens; derived from the master
 	// secret in Build, which reads that secret once.
 	formKey []byte
@@ -88,6 +90,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	}
 	ring := keys.NewRing(st, secret.Derive(master, "signing key sealing v1"), opt.Now)
 	ring.SetReload(cfg.KeyReload)
+	ring.SetTokenLifetime(longestTokenLifetime(st)) // keylifetime.go
 	if err := ring.Ensure(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -101,17 +104,24 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		// to 81 % of its figure alone on 2 cores).
 		slots = max(1, runtime.NumCPU()/2)
 	}
-	log := audit.New(st, logger)
-	svc := auth.New(st, ring, password.New(opt.Password, slots), log, auth.NewMetrics(reg), auth.Config{
+	timed := newTimedStore(st, reg) // storemetrics.go
+	log := audit.New(timed, logger)
+	svc := auth.New(timed, ring, password.New(opt.Password, slots), log, auth.NewMetrics(reg), auth.Config{
 		Issuer: cfg.Issuer, SuccessorKey: secret.Derive(master, "refresh successor v1"),
 		StoreTimeout: cfg.StoreTimeout, Now: opt.Now,
 		LoginAccountLimit: cfg.LoginAccountLimit, LoginIPLimit: cfg.LoginIPLimit, LoginWindow: cfg.LoginWindow,
 		LoginSlowdownAfter: cfg.LoginSlowdownAfter, Sleep: opt.Sleep, Throttle: throttleStore(st),
 		MinPasswordLen: cfg.PasswordMinLength,
 	})
-	reg.MustRegister(newKeyAge(st, opt.Now))
+	reg.MustRegister(newKeyAge(st, opt.Now), newSizeCollector(st, opt.Now), newAuditCollector(log))
+	if p, ok := st.(poolStater); ok {
+		reg.MustRegister(newPoolCollector(p))
+	}
+	if w, ok := st.(walTruncater); ok {
+		reg.MustRegister(newWALTruncations(w))
+	}
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
-		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg),
+		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg), lastRetention: newRetentionRun(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil
 }
 

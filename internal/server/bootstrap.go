@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,56 +53,90 @@ const SPARedirectURI = "http://127.0.0.1/callback"
 // limited to the grants their dialect uses. The HDI client follows seed
 // 003: RS256 tokens of one hour, a partner API key, and a 25-hour idle
 // timeout (the token's hour plus the 24-hour renewal window).
+//
+// Everything is stored in one transaction (store.Seeder): a crash halfway
+// leaves nothing, so the next start bootstraps again and prints the
+// credentials. Two replicas starting together on an empty PostgreSQL both
+// try; the second one's transaction hits the taken slug, and it returns
+// nil like a start on a database in use.
 func (a *App) Bootstrap(ctx context.Context) (*Credentials, error) {
 	list, err := a.Store.ListTenants(ctx)
 	if err != nil || len(list) > 0 {
 		return nil, err
 	}
-	now := a.Svc.Now()
-	t := &store.Tenant{ID: auth.NewID(rand.Reader, "ten"), Slug: "demo", Name: "Demo", Type: "demo", Code: 1, CreatedAt: now}
-	if err := a.Store.CreateTenant(ctx, t); err != nil {
-		return nil, fmt.Errorf("bootstrap tenant: %w", err)
+	d, err := a.demo(ctx)
+	if err != nil {
+		return nil, err
 	}
-	cr := &Credentials{Tenant: t.Slug, AdminLogin: "admin", AdminPass: randomSecret()[:20], ClientID: "demo-client"}
-	u := &store.User{TenantID: t.ID, Login: cr.AdminLogin, Email: "admin@demo.invalid", Name: "Demo Admin", Roles: []string{"admin"}}
-	if err := a.Svc.NewUser(ctx, u, cr.AdminPass); err != nil {
-		return nil, fmt.Errorf("bootstrap admin: %w", err)
-	}
-	c := &store.Client{ID: cr.ClientID, TenantID: t.ID, Name: "Demo client", Scopes: []string{"openid", "profile"},
-		Grace: auth.DefaultGrace}
-	if cr.ClientSecret, err = a.Svc.NewClient(ctx, c); err != nil {
-		return nil, fmt.Errorf("bootstrap client: %w", err)
-	}
-	for _, d := range []string{"icredit", "consinco", "formulacerta"} {
-		dc := &store.Client{ID: DefaultClientID(d), TenantID: t.ID, Name: d + " dialect (demo)", Public: true,
-			Grants: []string{"password", "refresh_token"}, Scopes: []string{"openid", "profile"}, Grace: auth.DefaultGrace, Dialects: []string{d}}
-		if _, err := a.Svc.NewClient(ctx, dc); err != nil {
-			return nil, fmt.Errorf("bootstrap %s client: %w", d, err)
+	err = a.Store.CreateTenantWith(ctx, d.tenant, d.users, d.clients)
+	if errors.Is(err, store.ErrConflict) {
+		if list, lerr := a.Store.ListTenants(ctx); lerr == nil && len(list) > 0 {
+			return nil, nil // another replica bootstrapped first
 		}
 	}
-	spa := &store.Client{ID: "demo-spa", TenantID: t.ID, Name: "Demo browser app", Public: true,
-		Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile", "email", "offline_access"},
-		RedirectURIs: []string{SPARedirectURI}, PostLogoutURIs: []string{"http://127.0.0.1/signed-out"}, Grace: auth.DefaultGrace}
-	if _, err := a.Svc.NewClient(ctx, spa); err != nil {
-		return nil, fmt.Errorf("bootstrap browser client: %w", err)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
-	cr.SPAClientID = spa.ID
-	hc := &store.Client{ID: DefaultClientID("hdi"), TenantID: t.ID, Name: "HDI partner (demo)", Public: true, Alg: "RS256",
-		AppCode: "demo-app", Grants: []string{"refresh_token"}, Grace: auth.DefaultGrace, AccessTTL: time.Hour,
-		IdleTTL: 25 * time.Hour, Dialects: []string{"hdi"}}
-	if _, err := a.Svc.NewClient(ctx, hc); err != nil {
-		return nil, fmt.Errorf("bootstrap hdi client: %w", err)
+	return d.creds, nil
+}
+
+// demoRecords are the first start's records, prepared in memory
+// (password hashed, secrets generated) before one store call writes them.
+type demoRecords struct {
+	tenant  *store.Tenant
+	users   []*store.User
+	clients []*store.Client
+	creds   *Credentials
+}
+
+// demo prepares the demo tenant's records and their credentials.
+func (a *App) demo(ctx context.Context) (*demoRecords, error) {
+	now := a.Svc.Now()
+	t := &store.Tenant{ID: auth.NewID(rand.Reader, "ten"), Slug: "demo", Name: "Demo", Type: "demo", Code: 1, CreatedAt: now}
+	cr := &Credentials{Tenant: t.Slug, AdminLogin: "admin", AdminPass: randomSecret()[:20], ClientID: "demo-client"}
+	u := &store.User{TenantID: t.ID, Login: cr.AdminLogin, Email: "admin@demo.invalid", Name: "Demo Admin", Roles: []string{"admin"}}
+	if err := a.Svc.PrepareUser(ctx, u, cr.AdminPass); err != nil {
+		return nil, fmt.Errorf("bootstrap admin: %w", err)
 	}
-	if cr.HDIKey, err = a.Svc.NewAPIKey(ctx, hc.ID); err != nil {
-		return nil, fmt.Errorf("bootstrap hdi key: %w", err)
+	clients := demoClients(t.ID)
+	for _, c := range clients {
+		secret, err := a.Svc.PrepareClient(c)
+		if err != nil {
+			return nil, fmt.Errorf("bootstrap client %s: %w", c.ID, err)
+		}
+		switch c.ID {
+		case cr.ClientID:
+			cr.ClientSecret = secret
+		case DefaultClientID("hdi"):
+			cr.HDIKey = a.Svc.PrepareAPIKey(c)
+		case "demo-spa":
+			cr.SPAClientID = c.ID
+		case AdminClientID:
+			cr.AdminClientID, cr.AdminClientSecret = c.ID, secret
+		}
 	}
-	ac := &store.Client{ID: AdminClientID, TenantID: t.ID, Name: "Admin API (demo)", Grants: []string{"client_credentials"},
-		Scopes: []string{auth.ScopeAdminAll}}
-	if cr.AdminClientSecret, err = a.Svc.NewClient(ctx, ac); err != nil {
-		return nil, fmt.Errorf("bootstrap admin client: %w", err)
+	return &demoRecords{tenant: t, users: []*store.User{u}, clients: clients, creds: cr}, nil
+}
+
+// demoClients lists the demo tenant's clients: the confidential
+// demo-client, one public client per JSON dialect, the browser client,
+// the HDI partner client and the admin API's client.
+func demoClients(tenantID string) []*store.Client {
+	list := []*store.Client{{ID: "demo-client", TenantID: tenantID, Name: "Demo client", Scopes: []string{"openid", "profile"},
+		Grace: auth.DefaultGrace}}
+	for _, d := range []string{"icredit", "consinco", "formulacerta"} {
+		list = append(list, &store.Client{ID: DefaultClientID(d), TenantID: tenantID, Name: d + " dialect (demo)", Public: true,
+			Grants: []string{"password", "refresh_token"}, Scopes: []string{"openid", "profile"}, Grace: auth.DefaultGrace, Dialects: []string{d}})
 	}
-	cr.AdminClientID = ac.ID
-	return cr, nil
+	return append(list,
+		&store.Client{ID: "demo-spa", TenantID: tenantID, Name: "Demo browser app", Public: true,
+			Grants: []string{"authorization_code", "refresh_token"}, Scopes: []string{"openid", "profile", "email", "offline_access"},
+			RedirectURIs: []string{SPARedirectURI}, PostLogoutURIs: []string{"http://127.0.0.1/signed-out"}, Grace: auth.DefaultGrace},
+		&store.Client{ID: DefaultClientID("hdi"), TenantID: tenantID, Name: "HDI partner (demo)", Public: true, Alg: "RS256",
+			AppCode: "demo-app", Grants: []string{"refresh_token"}, Grace: auth.DefaultGrace, AccessTTL: time.Hour,
+			IdleTTL: 25 * time.Hour, Dialects: []string{"hdi"}},
+		&store.Client{ID: AdminClientID, TenantID: tenantID, Name: "Admin API (demo)", Grants: []string{"client_credentials"},
+			Scopes: []string{auth.ScopeAdminAll}})
 }
 
 // PrintCredentials shows the first-start credentials once. With text logs

@@ -164,6 +164,15 @@ func TestMetricsEverySurface(t *testing.T) {
 		`route="POST /hdi/corporate/security/v1/authorize"`, `surface="hdi"`,
 		`renova_build_info{`,
 		`renova_signing_key_age_seconds{alg="ES256",state="current"} 3600`,
+		`renova_store_operation_duration_seconds_count{op="rotate"}`,
+		`renova_store_operation_duration_seconds_count{op="create_session"}`,
+		`renova_store_operation_duration_seconds_bucket{op="rotate",le="0.0001"}`,
+		`renova_db_pool_connections{pool="sqlite_writer",state="total"} 1`,
+		`renova_db_pool_wait_total{pool="sqlite_writer"}`,
+		`renova_db_pool_wait_seconds_total{pool="sqlite_reader"}`,
+		`renova_audit_queue_depth `, `renova_audit_queue_capacity 4096`,
+		`renova_audit_sync_writes_total 0`, `renova_audit_dropped_total 0`,
+		`renova_db_size_bytes{file="wal"}`, `renova_sqlite_wal_truncations_total `, `renova_db_rows{table="refresh_tokens"}`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
@@ -207,5 +216,26 @@ func TestMetricsAddr(t *testing.T) {
 	code, body := fetch("http://" + addr + "/metrics")
 	if code != 200 || !strings.Contains(body, `renova_http_request_duration_seconds_count{route="GET /healthz",status_class="2xx",surface="server"} 1`) {
 		t.Errorf("metrics listener /metrics = %d, want 200 with the healthz request:\n%.2000s", code, body)
+	}
+}
+
+// TestMetricsPostgres: on PostgreSQL the pool's statistics and the store
+// latencies are scraped too.
+func TestMetricsPostgres(t *testing.T) {
+	env := apptest.Start(t, apptest.Options{DatabaseURL: apptest.PostgresURL(t)})
+	rt := loginRT(t, env, credsOf(env))
+	if code, v := refresh(t, env, credsOf(env), rt); code != 200 {
+		t.Fatalf("refresh = %d %v", code, v)
+	}
+	body := string(get(t, env, "/metrics", nil).Body)
+	for _, want := range []string{
+		`renova_db_pool_connections{pool="postgres",state="total"}`,
+		`renova_db_pool_wait_seconds_total{pool="postgres"}`,
+		`renova_store_operation_duration_seconds_count{op="rotate"} 1`,
+		`renova_db_size_bytes{file="database"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics on PostgreSQL lacks %s", want)
+		}
 	}
 }

@@ -34,6 +34,15 @@ func newRetentionMetric(reg prometheus.Registerer) *prometheus.CounterVec {
 	return c
 }
 
+// newRetentionRun makes renova_retention_last_run_timestamp_seconds, the
+// fake-clock-aware time this process last ran the job (0: never).
+func newRetentionRun(reg prometheus.Registerer) prometheus.Gauge {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "renova_retention_last_run_timestamp_seconds",
+		Help: "Unix time at which this process last ran the retention job; 0 before its first run."})
+	reg.MustRegister(g)
+	return g
+}
+
 // retain runs the retention job every retentionEvery until ctx ends, the
 // first time at once. Every replica runs it: PostgreSQL's SKIP LOCKED
 // lets two replicas' purges pass each other.
@@ -70,7 +79,7 @@ func (a *App) Purge(ctx context.Context) store.PurgeResult {
 	if p.Before.IsZero() && p.AuditBefore.IsZero() {
 		return sum
 	}
-	start := time.Now()
+	start, failed := time.Now(), false
 	for range retentionRounds {
 		if ctx.Err() != nil {
 			break
@@ -84,12 +93,15 @@ func (a *App) Purge(ctx context.Context) store.PurgeResult {
 		}
 		if err != nil {
 			a.Logger.Warn("retention", "err", err)
+			failed = true
 			break
 		}
 		if r.Total() == 0 {
 			break
 		}
 	}
+	a.recordRetention(ctx, sum, failed)
+	a.lastRetention.Set(float64(a.now().Unix()))
 	if sum.Total() == 0 {
 		return sum
 	}

@@ -52,10 +52,66 @@ func TestRetentionJob(t *testing.T) {
 			}
 		}
 	}
-	if series != 5 {
-		t.Errorf("renova_retention_deleted_total has %d series, want 5 kinds", series)
+	if series != 6 {
+		t.Errorf("renova_retention_deleted_total has %d series, want 6 kinds", series)
 	}
 	if !found {
 		t.Errorf("want %s", strings.TrimSpace(want))
 	}
+
+	// The run is audited, so `renova status` (another process) sees it.
+	app.Audit.Flush()
+	st, err := app.Status(ctx)
+	if err != nil || st.RetentionLastRun == nil || !st.RetentionLastRun.Equal(now) || st.RetentionLastResult != "removed 1" {
+		t.Errorf("Status() after the run = %+v, %v; want last run at %v, removed 1", st, err, now)
+	}
+	if got := gauge(t, app, "renova_retention_last_run_timestamp_seconds", ""); got != float64(now.Unix()) {
+		t.Errorf("renova_retention_last_run_timestamp_seconds = %v, want %d", got, now.Unix())
+	}
+}
+
+// TestSizeGauges: the store's sizes and row counts are gauges.
+func TestSizeGauges(t *testing.T) {
+	cfg := &config.Config{HTTPAddr: "127.0.0.1:0", DatabaseURL: "sqlite:" + filepath.Join(t.TempDir(), "g.db"),
+		LogFormat: "text", StoreTimeout: 5e9}
+	app, err := server.Build(context.Background(), cfg, slog.New(slog.DiscardHandler), server.Options{Password: apptest.FastPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if err := app.Store.AppendAudit(context.Background(), &store.AuditEvent{Time: time.Now(), Action: "a"},
+		&store.AuditEvent{Time: time.Now(), Action: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gauge(t, app, "renova_db_size_bytes", "database"); got <= 0 {
+		t.Errorf("renova_db_size_bytes{file=database} = %v, want > 0", got)
+	}
+	if got := gauge(t, app, "renova_db_rows", "audit_events"); got != 2 {
+		t.Errorf("renova_db_rows{table=audit_events} = %v, want 2", got)
+	}
+	if got := gauge(t, app, "renova_db_rows", "sessions"); got != 0 {
+		t.Errorf("renova_db_rows{table=sessions} = %v, want 0", got)
+	}
+}
+
+// gauge gathers app's registry and returns the gauge name whose first
+// label is label ("" for an unlabelled gauge); a missing series fails.
+func gauge(t *testing.T, app *server.App, name, label string) float64 {
+	t.Helper()
+	mf, err := app.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range mf {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if label == "" || (len(m.GetLabel()) > 0 && m.GetLabel()[0].GetValue() == label) {
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no series %s{%s}", name, label)
+	return 0
 }

@@ -39,6 +39,8 @@ type Store interface {
 	Browsers
 	Retention
 	Legacy
+	StatsReader
+	Seeder
 	// Ping reports whether the database answers; /readyz uses it.
 	Ping(ctx context.Context) error
 	// ProbeWrite commits a tiny write (one row of its own); /readyz uses it
@@ -194,7 +196,8 @@ type Retention interface {
 // tokens, browser sessions and codes; a zero AuditBefore keeps audit
 // events.
 type PurgeParams struct {
-	// Before: sessions (and all their tokens) revoked or expired before it,
+	// Before: sessions (and all their tokens; the session rows on SQLite
+	// only, see sqlstore.EndedSessions) revoked or expired before it,
 	// tokens used (rotated away, a successor stored) before it, browser
 	// sessions revoked or expired before it and authorization codes
 	// expired before it are removed. It must lie before every client's
@@ -212,6 +215,7 @@ type PurgeParams struct {
 // PurgeResult counts what one Purge round removed, by kind.
 type PurgeResult struct {
 	EndedTokens     int // tokens of ended sessions
+	Sessions        int // ended sessions whose tokens are gone (SQLite only)
 	UsedTokens      int // rotated-away tokens of sessions still live
 	BrowserSessions int
 	AuthCodes       int
@@ -220,12 +224,13 @@ type PurgeResult struct {
 
 // Total is the number of rows the round removed.
 func (r PurgeResult) Total() int {
-	return r.EndedTokens + r.UsedTokens + r.BrowserSessions + r.AuthCodes + r.AuditEvents
+	return r.EndedTokens + r.Sessions + r.UsedTokens + r.BrowserSessions + r.AuthCodes + r.AuditEvents
 }
 
 // Add adds o's counts to r.
 func (r *PurgeResult) Add(o PurgeResult) {
 	r.EndedTokens += o.EndedTokens
+	r.Sessions += o.Sessions
 	r.UsedTokens += o.UsedTokens
 	r.BrowserSessions += o.BrowserSessions
 	r.AuthCodes += o.AuthCodes
@@ -234,7 +239,7 @@ func (r *PurgeResult) Add(o PurgeResult) {
 
 // Kinds lists the counts by their metric label, in purge order.
 func (r PurgeResult) Kinds() []KindCount {
-	return []KindCount{{"ended_tokens", r.EndedTokens}, {"used_tokens", r.UsedTokens},
+	return []KindCount{{"ended_tokens", r.EndedTokens}, {"sessions", r.Sessions}, {"used_tokens", r.UsedTokens},
 		{"browser_sessions", r.BrowserSessions}, {"auth_codes", r.AuthCodes}, {"audit_events", r.AuditEvents}}
 }
 

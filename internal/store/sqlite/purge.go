@@ -42,7 +42,29 @@ func (db *DB) purgeKind(ctx context.Context, k sqlstore.PurgeKind, before time.T
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	return db.deleteKeys(ctx, k, cut, keys)
+}
+
+// deleteKeys deletes the rows of kind k with the given keys that still
+// meet its condition, in one transaction of the writer. For the session
+// kind it turns the foreign-key checks off on the writer connection for
+// that transaction (the pragma is a no-op inside one): each deleted
+// session would otherwise scan the whole token table for referring rows,
+// and sqlstore.EndedSessions says why none can exist. The writer has one
+// connection, held here, so no other write runs without the checks.
+func (db *DB) deleteKeys(ctx context.Context, k sqlstore.PurgeKind, cut any, keys []any) (int, error) {
+	c, err := db.w.Conn(ctx)
+	if err != nil {
+		return 0, translate(err)
+	}
+	defer c.Close()
+	if k.Orphan {
+		if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return 0, translate(err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -69,15 +91,25 @@ func (db *DB) purgeKind(ctx context.Context, k sqlstore.PurgeKind, before time.T
 // connection (so no write of this process runs meanwhile) with a short
 // busy timeout, and a reader in the way makes it fall back to what the
 // checkpoint could do (TRUNCATE degrades to a partial checkpoint). It
-// reports whether the WAL was truncated. The retention job calls it after
-// a purge, whose deletions otherwise stay in the WAL until the next
-// passive checkpoint, which a steady load may never let finish.
+// reports whether the WAL was truncated. The checkpointer calls it when
+// the WAL is long or idle (checkpoint.go); the retention job after a
+// purge, so its deletions leave the WAL at once.
 func (db *DB) CheckpointWAL(ctx context.Context) (bool, error) {
+	return db.truncateWAL(ctx, nil)
+}
+
+// truncateWAL is CheckpointWAL; when wait is not nil it is called once
+// the writer connection is held, before the checkpoint (the guard waits
+// there for the checkpointer's passive checkpoint, checkpoint.go).
+func (db *DB) truncateWAL(ctx context.Context, wait func()) (bool, error) {
 	c, err := db.w.Conn(ctx)
 	if err != nil {
 		return false, translate(err)
 	}
 	defer c.Close()
+	if wait != nil {
+		wait()
+	}
 	if _, err := c.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err != nil {
 		return false, translate(err)
 	}

@@ -19,6 +19,10 @@ type PurgeKind struct {
 	Pred  string // the condition on x, with $1 the cut-off
 	From  string // the FROM clause Select scans, x being the table
 	Audit bool   // $1 is AuditBefore, not Before
+	// Orphan adds to Select, not to the delete's re-check, the condition
+	// that no token refers to the row any more (the session kind): it is
+	// true for good once it holds (see EndedSessions).
+	Orphan bool
 	// Count returns the field of a PurgeResult this kind counts in.
 	Count func(r *store.PurgeResult) *int
 }
@@ -26,7 +30,14 @@ type PurgeKind struct {
 // Select returns the candidate query, with lock appended (PostgreSQL's
 // FOR UPDATE OF x SKIP LOCKED; "" on SQLite).
 func (k PurgeKind) Select(lock string) string {
-	return "SELECT x." + k.Key + " FROM " + k.From + " WHERE " + k.Pred + " LIMIT $2" + lock
+	where := k.Pred
+	if k.Orphan {
+		// NOT IN builds the set of referenced sessions once, in one scan of
+		// the tokens; a correlated NOT EXISTS would scan them per session,
+		// as there is no index on refresh_tokens(session_id).
+		where += " AND x.id NOT IN (SELECT session_id FROM refresh_tokens)"
+	}
+	return "SELECT x." + k.Key + " FROM " + k.From + " WHERE " + where + " LIMIT $2" + lock
 }
 
 // ended is a session's "ended before $1" on alias s: revoked, idle or
@@ -34,17 +45,32 @@ func (k PurgeKind) Select(lock string) string {
 // are named so the condition does not rest on that.
 const ended = "(s.revoked_at < $1 OR s.idle_expires_at < $1 OR s.expires_at < $1)"
 
-// PurgeKinds are the kinds, in the order one round removes them. Ended
-// sessions themselves stay (one small row per login): deleting them makes
-// every delete check refresh_tokens' foreign key, which needs an index on
-// refresh_tokens(session_id), and that index costs a page in every
-// rotation's commit (issue 8 dropped it; about 5–7 % of refresh throughput
-// on SQLite when it came back). Tokens, one row per refresh, are what grows.
+// EndedSessions is the kind of the session rows themselves, removed once
+// their tokens are gone (the kind before it, in an earlier batch or
+// round). Deleting a session makes the database check refresh_tokens'
+// foreign key, which without an index on refresh_tokens(session_id) scans
+// the whole token table per session; that index costs a page in every
+// rotation's commit (issue 8 dropped it; 5–7 % of refresh throughput on
+// SQLite when it came back). So the candidates are only sessions no token
+// refers to, found in one scan (Orphan), and a backend may skip the
+// per-row check: no token can refer to them later, since an ended session
+// never revives and only a live one gets a token (Rotate; CreateSession
+// makes a new session). SQLite deletes them with foreign_keys off on its
+// writer; PostgreSQL, whose check cannot be turned off by a plain role,
+// keeps them (sqlstore.PurgeKind.Orphan, postgres.Purge).
+var EndedSessions = PurgeKind{Table: "sessions", Key: "id", Orphan: true,
+	Pred:  "(x.revoked_at < $1 OR x.idle_expires_at < $1 OR x.expires_at < $1)",
+	From:  "sessions x",
+	Count: func(r *store.PurgeResult) *int { return &r.Sessions }}
+
+// PurgeKinds are the kinds, in the order one round removes them: the
+// tokens of ended sessions before the sessions (EndedSessions).
 var PurgeKinds = []PurgeKind{
 	{Table: "refresh_tokens", Key: "hash",
 		Pred:  "EXISTS (SELECT 1 FROM sessions s WHERE s.id = x.session_id AND " + ended + ")",
 		From:  "refresh_tokens x",
 		Count: func(r *store.PurgeResult) *int { return &r.EndedTokens }},
+	EndedSessions,
 	// A used token always got its successor in the same transaction
 	// (Rotate), so used_at says "rotated away". No EXISTS on the
 	// successor: that one may be a used token removed in an earlier batch,

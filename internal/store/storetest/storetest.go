@@ -49,6 +49,8 @@ func Run(t *testing.T, newStore Factory) {
 		{"ConcurrentAuthCodeClaims", testClaimAuthCodeConcurrency},
 		{"Retention", testRetention},
 		{"Legacy", testLegacy},
+		{"Stats", testStats},
+		{"CreateTenantWith", testSeed},
 	}
 	// Every case gets a store of its own: cases cannot depend on each
 	// other's data, and a backend that leaks state between stores (a
