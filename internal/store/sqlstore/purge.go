@@ -56,8 +56,8 @@ const ended = "(s.revoked_at < $1 OR s.idle_expires_at < $1 OR s.expires_at < $1
 // per-row check: no token can refer to them later, since an ended session
 // never revives and only a live one gets a token (Rotate; CreateSession
 // makes a new session). SQLite deletes them with foreign_keys off on its
-// writer; PostgreSQL, whose check cannot be turned off by a plain role,
-// keeps them (sqlstore.PurgeKind.Orphan, postgres.Purge).
+// writer; PostgreSQL, whose check a plain role cannot turn off, has no
+// such constraint since its migration 0012 (postgres.purgeSessions).
 var EndedSessions = PurgeKind{Table: "sessions", Key: "id", Orphan: true,
 	Pred:  "(x.revoked_at < $1 OR x.idle_expires_at < $1 OR x.expires_at < $1)",
 	From:  "sessions x",

@@ -53,6 +53,15 @@ func gone(t *testing.T, s store.Store, id string) int {
 	return 1
 }
 
+// tokensAsOne counts r's tokens in one field: a used token of an ended
+// session is both kinds, and which of the two deletes come to it first
+// depends on how a backend gathers its candidates (SQLite reads them on
+// its read pool, so a round may see the used-token kind's first).
+func tokensAsOne(r store.PurgeResult) store.PurgeResult {
+	r.EndedTokens, r.UsedTokens = r.EndedTokens+r.UsedTokens, 0
+	return r
+}
+
 // testRetention walks a fake clock past the retention windows (issue 14):
 // all the tokens of ended sessions, rotated-away tokens, old codes,
 // ended browser sessions and old audit events go; a live session, its
@@ -89,8 +98,8 @@ func testRetention(t *testing.T, s store.Store) {
 	// Now +50, retention 10 minutes: cut-off +40.
 	got := purgeAll(t, s, min(40), min(40))
 	want := store.PurgeResult{EndedTokens: 2, UsedTokens: 2, BrowserSessions: 1, AuthCodes: 1, AuditEvents: 1,
-		Sessions: gone(t, s, revoked.ID)}
-	if got != want {
+		Sessions: 1}
+	if tokensAsOne(got) != tokensAsOne(want) {
 		t.Errorf("purge at +40 removed %+v, want %+v", got, want)
 	}
 	for name, h := range map[string][]byte{"used a": a, "used b": b, "revoked r1": r1, "revoked r2": r2} {
@@ -103,9 +112,11 @@ func testRetention(t *testing.T, s store.Store) {
 			t.Errorf("token %s removed inside its window", name)
 		}
 	}
-	// An ended session's row goes once its tokens have (SQLite) or stays
-	// (PostgreSQL; sqlstore.EndedSessions): got.Sessions counts it either
-	// way. Live sessions always stay.
+	// An ended session's row goes once its tokens have
+	// (sqlstore.EndedSessions). Live sessions always stay.
+	if sessionExists(t, s, revoked.ID) {
+		t.Error("the revoked session's row is still stored")
+	}
 	if !sessionExists(t, s, live.ID) || !sessionExists(t, s, expired.ID) {
 		t.Error("a live session's row was removed")
 	}
@@ -139,12 +150,15 @@ func testRetention(t *testing.T, s store.Store) {
 	// Now +80, retention 10 minutes: cut-off +70. expired idled out at
 	// +60; live's used tokens go, its current one and the session stay.
 	got = purgeAll(t, s, min(70), time.Time{})
-	want = store.PurgeResult{EndedTokens: 1, UsedTokens: 2, Sessions: gone(t, s, expired.ID)}
-	if got != want {
+	want = store.PurgeResult{EndedTokens: 1, UsedTokens: 2, Sessions: 1}
+	if tokensAsOne(got) != tokensAsOne(want) {
 		t.Errorf("purge at +70 removed %+v, want %+v", got, want)
 	}
 	if exists(t, s, e1) {
 		t.Error("the expired session's token still stored")
+	}
+	if sessionExists(t, s, expired.ID) {
+		t.Error("the expired session's row is still stored")
 	}
 	if exists(t, s, c) || exists(t, s, d) {
 		t.Error("rotated-away tokens of the live session still stored")

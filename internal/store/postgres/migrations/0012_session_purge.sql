@@ -1,0 +1,11 @@
+-- Ended session rows are purged by retention (issue 14). Each delete of a
+-- session would run the foreign-key trigger of refresh_tokens(session_id),
+-- a scan of the whole token table per session, as that column has no
+-- index (0002 dropped it: it cost a page in every rotation's commit).
+-- Retention deletes a session only once no token refers to it
+-- (sqlstore.EndedSessions), an ended session never gets a token again,
+-- and every token is created with its session in one transaction
+-- (CreateSession, Rotate), so the constraint guards nothing the store's
+-- writes do not already keep. SQLite keeps its constraint and turns it
+-- off only for the purge's delete, on its writer.
+ALTER TABLE refresh_tokens DROP CONSTRAINT IF EXISTS refresh_tokens_session_id_fkey;
