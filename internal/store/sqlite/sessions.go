@@ -55,10 +55,8 @@ func (db *DB) rotateBatch(ctx context.Context, batch []*sqlstore.Rotation) error
 			return r.Err
 		}
 	}
-	if db.beforeCommit != nil {
-		if err := db.beforeCommit(); err != nil {
-			return err
-		}
+	if err := db.breakCommit.Load(); err != nil {
+		return *err
 	}
 	return translate(tx.Commit())
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -33,11 +34,11 @@ type DB struct {
 	ws  writeStmts            // prepared statements of the writer
 	rs  readStmts             // prepared statements of the read pool
 	rot *sqlstore.GroupCommit // gathers concurrent rotations into one writer transaction
-	// beforeCommit, when set (tests only), runs just before a rotation
-	// batch commits; an error it returns fails the batch instead.
-	beforeCommit func() error
-	stop         chan struct{} // closed by Close to stop the checkpointer
-	done         chan struct{} // closed by the checkpointer when it has stopped
+	// breakCommit, when it holds an error (tests only), fails every
+	// rotation batch just before its commit, after its statements ran.
+	breakCommit atomic.Pointer[error]
+	stop        chan struct{} // closed by Close to stop the checkpointer
+	done        chan struct{} // closed by the checkpointer when it has stopped
 
 	closeOnce sync.Once // Close runs once; later calls get its result
 	closeErr  error

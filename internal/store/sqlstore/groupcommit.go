@@ -140,21 +140,22 @@ func (g *GroupCommit) Close() {
 	})
 }
 
-// loop forms batches: it waits for a first rotation and a free slot, then
-// takes whatever is queued, and hands the batch to a slot.
+// loop forms batches: it waits for a free slot, then for a first
+// rotation, takes whatever is queued behind it and hands the batch to the
+// slot. While every slot commits, arriving rotations wait in the queue and
+// form the next batch.
 func (g *GroupCommit) loop() {
 	defer close(g.stopped)
 	for {
+		select {
+		case g.slots <- struct{}{}:
+		case <-g.stop:
+			return
+		}
 		var first *Rotation
 		select {
 		case first = <-g.in:
 		case <-g.stop:
-			return
-		}
-		select {
-		case g.slots <- struct{}{}:
-		case <-g.stop:
-			g.answer([]*Rotation{first}, unavailable(ErrClosed))
 			return
 		}
 		batch := g.gather(first)
