@@ -108,6 +108,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 		MinPasswordLen: cfg.PasswordMinLength,
 	})
 	reg.MustRegister(newKeyAge(st, opt.Now))
+	registerBatchMetrics(reg, st)
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
 		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil

@@ -131,3 +131,7 @@ func scanRotated(rows pgx.Rows, sent []*sqlstore.Rotation) error {
 	}
 	return nil
 }
+
+// RotationBatches reports how many rotation batches ran and how many
+// rotations they held (the server exports both as metrics).
+func (db *DB) RotationBatches() (batches, rotations int64) { return db.rot.Stats() }

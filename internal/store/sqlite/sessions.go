@@ -132,3 +132,7 @@ func (db *DB) RevokeSessions(ctx context.Context, f store.SessionFilter, reason 
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// RotationBatches reports how many rotation batches ran and how many
+// rotations they held (the server exports both as metrics).
+func (db *DB) RotationBatches() (batches, rotations int64) { return db.rot.Stats() }
