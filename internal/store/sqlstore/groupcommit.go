@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,18 +25,10 @@ type Rotation struct {
 	// or the batch's error when the batch as a whole failed.
 	Err error
 
-	ctx   context.Context
-	state atomic.Int32  // queued, taken or abandoned
-	done  chan struct{} // closed when Session/Err are final
+	ctx  context.Context
+	done chan struct{}    // closed when Session/Err are final
+	lead chan []*Rotation // a batch this member's goroutine is to commit
 }
-
-// Member states: the batcher takes a queued member, or its caller, whose
-// context ended first, abandons it; never both.
-const (
-	queued int32 = iota
-	taken
-	abandoned
-)
 
 // BatchFunc runs every member of batch in one transaction (or statement)
 // and commits it. It sets each member's Session or Err (store.ErrNotClaimed
@@ -44,16 +37,9 @@ const (
 // answers every member unavailable.
 type BatchFunc func(ctx context.Context, batch []*Rotation) error
 
-// Group-commit bounds. A batch holds at most MaxBatch rotations; up to
-// inFlight batches run at once (1 for SQLite's single writer).
-const (
-	// MaxBatch bounds the members of one batch, so one commit holds the
-	// writer (or a PostgreSQL connection) for a bounded time.
-	MaxBatch = 64
-	// queueLen is how many rotations may wait for the batcher before
-	// callers block on the send (their context still bounds them).
-	queueLen = 1024
-)
+// MaxBatch bounds the members of one batch, so one commit holds the
+// writer (or a PostgreSQL connection) for a bounded time.
+const MaxBatch = 64
 
 // ErrClosed is returned to rotations that reach a closed store.
 var ErrClosed = errors.New("store: closed")
@@ -63,66 +49,151 @@ var ErrClosed = errors.New("store: closed")
 // BEGIN IMMEDIATE and WAL commit, PostgreSQL's round trip and commit
 // flush) divided by the batch size.
 //
-// It adds no timed wait: a batch is the first rotation that arrives plus
-// every rotation already queued behind it, taken at once. Batches
-// therefore grow only with concurrency (the rotations that arrive while
-// the previous batch commits form the next one) and a lone rotation is
-// committed at once. The only wait is adaptive and tiny: when the
-// previous batch held more than one rotation, the batcher yields the
-// processor once before it gathers (see gather). Each member keeps its own outcome, and nothing is answered before
-// its batch has committed.
+// It is a leader/follower queue with no batcher goroutine and no timed
+// wait. A rotation that finds a free slot (fewer than inFlight batches
+// running) commits at once, on its caller's goroutine, with whatever is
+// queued: a lone rotation pays nothing for the batching. Rotations that
+// arrive while every slot commits queue; when a batch ends, its leader
+// hands the queue, as the next batch, to the goroutine of the first
+// queued rotation. Batches therefore grow only with concurrency. Each
+// member keeps its own outcome, and nothing is answered before its batch
+// has committed.
 type GroupCommit struct {
-	in       chan *Rotation
 	run      BatchFunc
-	slots    chan struct{} // one per batch that may run at once
-	stop     chan struct{} // closed by Close
-	stopped  chan struct{} // closed when the loop has returned
-	inflight sync.WaitGroup
-	once     sync.Once
+	inFlight int
 
-	hold    atomic.Int32 // test hook: the next batch waits for this many members
+	mu      sync.Mutex
+	queue   []*Rotation // waiting for a batch
+	running int         // slots taken: batches committing or handed over
+	hold    int         // test hook: the next batch waits for this many members
+	closed  bool
+	idle    sync.WaitGroup // one per slot taken, for Close
+
 	batches atomic.Int64 // batches committed or failed, for tests and metrics
 	members atomic.Int64 // rotations in those batches
 	last    atomic.Int64 // size of the latest batch: >1 means concurrency
 }
 
-// NewGroupCommit starts a batcher that runs batches with run, at most
-// inFlight at once.
+// NewGroupCommit returns a group commit that runs batches with run, at
+// most inFlight at once (1 for SQLite's single writer).
 func NewGroupCommit(run BatchFunc, inFlight int) *GroupCommit {
-	g := &GroupCommit{in: make(chan *Rotation, queueLen), run: run, slots: make(chan struct{}, max(inFlight, 1)),
-		stop: make(chan struct{}), stopped: make(chan struct{})}
-	go g.loop()
-	return g
+	return &GroupCommit{run: run, inFlight: max(inFlight, 1)}
 }
 
-// Rotate queues p and waits for its batch. A caller whose context ends
-// while its rotation still waits in the queue withdraws it and gets
-// store.ErrUnavailable; once the batcher has taken it, the caller waits
-// for the batch's outcome (bounded by the latest deadline of its members),
-// so an answer never precedes the commit.
+// Rotate queues p and returns its outcome once its batch has committed.
+// A caller whose context ends while its rotation still waits in the
+// queue withdraws it and gets store.ErrUnavailable; once its rotation is
+// in a batch, the caller waits for the batch (bounded by the latest
+// deadline of its members), so an answer never precedes the commit.
 func (g *GroupCommit) Rotate(ctx context.Context, p store.RotateParams) (*store.Session, error) {
-	r := &Rotation{P: p, ctx: ctx, done: make(chan struct{})}
-	select {
-	case g.in <- r:
-	case <-g.stop:
+	r := &Rotation{P: p, ctx: ctx, done: make(chan struct{}), lead: make(chan []*Rotation, 1)}
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
 		return nil, unavailable(ErrClosed)
-	case <-ctx.Done():
-		return nil, unavailable(ctx.Err())
 	}
-	select {
-	case <-r.done:
-		return r.Session, r.Err
-	case <-ctx.Done():
-		if r.state.CompareAndSwap(queued, abandoned) {
-			return nil, unavailable(ctx.Err())
-		}
-	case <-g.stopped:
-		if r.state.CompareAndSwap(queued, abandoned) {
-			return nil, unavailable(ErrClosed)
+	g.queue = append(g.queue, r)
+	var batch []*Rotation
+	if g.running < g.inFlight && g.ready() {
+		g.running++
+		g.idle.Add(1)
+		batch = g.take()
+	}
+	g.mu.Unlock()
+	if batch != nil {
+		g.lead(batch) // r is in it, unless the queue was longer than MaxBatch
+	}
+	return g.wait(ctx, r)
+}
+
+// wait returns r's outcome once its batch has committed, leading a batch
+// when one is handed to r's goroutine. It withdraws r when ctx ends first.
+func (g *GroupCommit) wait(ctx context.Context, r *Rotation) (*store.Session, error) {
+	for {
+		select {
+		case <-r.done:
+			return r.Session, r.Err
+		case batch := <-r.lead:
+			g.lead(batch)
+		case <-ctx.Done():
+			if g.withdraw(r) {
+				return nil, unavailable(ctx.Err())
+			}
+			ctx = context.Background() // in a batch already: wait for it
 		}
 	}
-	<-r.done // taken: its batch is running
-	return r.Session, r.Err
+}
+
+// ready reports whether the queue may form a batch now: always, unless
+// HoldNext asked for more members than have queued. g.mu is held.
+func (g *GroupCommit) ready() bool { return len(g.queue) >= g.hold }
+
+// take removes the next batch from the queue: up to MaxBatch rotations,
+// in arrival order. A rotation whose caller's context has ended is
+// answered at once instead and never reaches the database. g.mu is held.
+func (g *GroupCommit) take() []*Rotation {
+	g.hold = 0
+	n := min(len(g.queue), MaxBatch)
+	batch := make([]*Rotation, 0, n)
+	for _, r := range g.queue[:n] {
+		if err := r.ctx.Err(); err != nil {
+			r.Err = unavailable(err)
+			close(r.done)
+			continue
+		}
+		batch = append(batch, r)
+	}
+	g.queue = slices.Delete(g.queue, 0, n)
+	return batch
+}
+
+// withdraw removes r from the queue if it is still there.
+func (g *GroupCommit) withdraw(r *Rotation) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i := slices.Index(g.queue, r)
+	if i < 0 {
+		return false
+	}
+	g.queue = slices.Delete(g.queue, i, i+1)
+	return true
+}
+
+// lead commits batch, then passes the slot on: to the first rotation
+// queued meanwhile, with the queue as its batch, or back to the pool.
+func (g *GroupCommit) lead(batch []*Rotation) {
+	g.commit(batch)
+	if len(batch) > 1 {
+		// The adaptive wait: this batch had company, so more rotations
+		// are likely on their way; one yield of the processor lets the
+		// request goroutines that are ready run up to the queue
+		// (BENCHMARKS.md, issue 16: more rotations per batch and per
+		// second; four yields gained nothing over one). A lone rotation
+		// never pays it.
+		runtime.Gosched()
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		g.answer(g.queue, unavailable(ErrClosed))
+		g.queue = nil
+	}
+	for len(g.queue) > 0 && g.ready() {
+		next := g.take()
+		if len(next) > 0 {
+			next[0].lead <- next // buffered: the slot passes to next[0]
+			return
+		}
+	}
+	g.running--
+	g.idle.Done()
+}
+
+// queued reports how many rotations wait for a batch.
+func (g *GroupCommit) queued() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.queue)
 }
 
 // Stats reports how many batches ran and how many rotations they held.
@@ -130,93 +201,26 @@ func (g *GroupCommit) Stats() (batches, members int64) {
 	return g.batches.Load(), g.members.Load()
 }
 
-// HoldNext makes the next batch wait until n rotations have joined it, so
-// a test can build a batch of known members without sleeping.
-func (g *GroupCommit) HoldNext(n int) { g.hold.Store(int32(n)) }
+// HoldNext makes the next batch wait until n rotations have queued for
+// it, so a test can build a batch of known members without sleeping.
+func (g *GroupCommit) HoldNext(n int) {
+	g.mu.Lock()
+	g.hold = n
+	g.mu.Unlock()
+}
 
-// Close stops the batcher and waits for the batches that run; rotations
-// still queued are answered store.ErrUnavailable. It is idempotent.
+// Close refuses new rotations, answers the queued ones
+// store.ErrUnavailable and waits for the batches that are committing. It
+// is idempotent.
 func (g *GroupCommit) Close() {
-	g.once.Do(func() {
-		close(g.stop)
-		<-g.stopped
-		g.inflight.Wait()
-	})
-}
-
-// loop forms batches: it waits for a free slot, then for a first
-// rotation, takes whatever is queued behind it and hands the batch to the
-// slot. While every slot commits, arriving rotations wait in the queue and
-// form the next batch.
-func (g *GroupCommit) loop() {
-	defer close(g.stopped)
-	for {
-		select {
-		case g.slots <- struct{}{}:
-		case <-g.stop:
-			return
-		}
-		var first *Rotation
-		select {
-		case first = <-g.in:
-		case <-g.stop:
-			return
-		}
-		batch := g.gather(first)
-		g.inflight.Add(1)
-		go func() {
-			defer g.inflight.Done()
-			defer func() { <-g.slots }()
-			g.commit(batch)
-		}()
+	g.mu.Lock()
+	g.closed = true
+	if g.running == 0 {
+		g.answer(g.queue, unavailable(ErrClosed))
+		g.queue = nil
 	}
-}
-
-// gather returns first and the rotations queued behind it, at most
-// MaxBatch, without waiting for more, unless HoldNext asked for a size.
-func (g *GroupCommit) gather(first *Rotation) []*Rotation {
-	if g.last.Load() > 1 {
-		// The adaptive wait: the previous batch had company, so more
-		// rotations are likely on their way; one yield of the processor
-		// lets the request goroutines that are ready run up to the queue
-		// (BENCHMARKS.md, issue 16: more rotations per batch and per
-		// second; four yields gained nothing over one). A lone caller
-		// never pays it.
-		runtime.Gosched()
-	}
-	batch := make([]*Rotation, 0, 8)
-	batch = g.take(batch, first)
-	for want := int(g.hold.Swap(0)); len(batch) < want; {
-		select {
-		case r := <-g.in:
-			batch = g.take(batch, r)
-		case <-g.stop:
-			return batch
-		}
-	}
-	for len(batch) < MaxBatch {
-		select {
-		case r := <-g.in:
-			batch = g.take(batch, r)
-		default:
-			return batch
-		}
-	}
-	return batch
-}
-
-// take appends r unless its caller has withdrawn it or its context has
-// ended (then it is answered at once and never reaches the database).
-func (g *GroupCommit) take(batch []*Rotation, r *Rotation) []*Rotation {
-	if !r.state.CompareAndSwap(queued, taken) {
-		return batch
-	}
-	if err := r.ctx.Err(); err != nil {
-		r.Err = unavailable(err)
-		close(r.done)
-		return batch
-	}
-	return append(batch, r)
+	g.mu.Unlock()
+	g.idle.Wait()
 }
 
 // commit runs one batch and answers its members.
@@ -231,8 +235,7 @@ func (g *GroupCommit) commit(batch []*Rotation) {
 	g.batches.Add(1)
 	g.members.Add(int64(len(batch)))
 	if err != nil {
-		err = unavailable(fmt.Errorf("group commit of %d rotations: %w", len(batch), err))
-		g.answer(batch, err)
+		g.answer(batch, unavailable(fmt.Errorf("group commit of %d rotations: %w", len(batch), err)))
 		return
 	}
 	for _, r := range batch {

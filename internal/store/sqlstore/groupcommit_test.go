@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,13 +41,13 @@ func bounded(t *testing.T) context.Context {
 	return c
 }
 
-// waitQueued waits until n rotations wait in g's queue, polling the
-// channel's length: the queue is the observable the batcher acts on.
+// waitQueued waits until n rotations wait in g's queue, polling its
+// length: the queue is the observable the batches are formed from.
 func waitQueued(t *testing.T, g *GroupCommit, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); len(g.in) < n; {
+	for deadline := time.Now().Add(10 * time.Second); g.queued() < n; {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d rotations queued, want %d", len(g.in), n)
+			t.Fatalf("%d rotations queued, want %d", g.queued(), n)
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -148,4 +149,36 @@ func TestGroupCommitHold(t *testing.T) {
 		t.Errorf("held batch = %v, want 4 members", b)
 	}
 	gt.release <- nil
+}
+
+// TestGroupCommitMaxBatch queues more rotations than a batch holds: they
+// are committed as a full batch and then the rest, and every caller,
+// including those beyond the first batch, gets its answer.
+func TestGroupCommitMaxBatch(t *testing.T) {
+	gt := newGate()
+	g := NewGroupCommit(gt.run, 1)
+	defer g.Close()
+	const n = MaxBatch + 6
+	g.HoldNext(n)
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for i := range n {
+		wg.Go(func() {
+			if _, err := g.Rotate(bounded(t), store.RotateParams{ClientID: fmt.Sprint(i)}); err != nil {
+				failed.Add(1)
+			}
+		})
+	}
+	if b := <-gt.got; len(b) != MaxBatch {
+		t.Errorf("first batch has %d members, want %d", len(b), MaxBatch)
+	}
+	gt.release <- nil
+	if b := <-gt.got; len(b) != n-MaxBatch {
+		t.Errorf("second batch has %d members, want %d", len(b), n-MaxBatch)
+	}
+	gt.release <- nil
+	wg.Wait()
+	if failed.Load() != 0 {
+		t.Errorf("%d rotations failed, want none", failed.Load())
+	}
 }
