@@ -40,6 +40,7 @@ least a refresh can do on the same database first and prints every figure beside
 	f.Int64("requests", 0, "bound on the requests of each phase (0: none)")
 	f.Int("connections", 64, "concurrent workers, each with its own keep-alive connection")
 	f.Int("sessions", 0, "refresh/introspect: sessions logged in first (default --connections)")
+	f.Int("seed-sessions", 0, "embedded mode: bulk-insert this many extra live sessions (each with a used and a live token, of another client) before the run, to measure refresh at scale (at most 10,000,000)")
 	f.Int("contenders", 20, "contention: concurrent presentations of one refresh token")
 	f.Int("trials", 100, "contention: number of tokens presented concurrently")
 	f.Int("login-load", 0, "refresh: run a second phase with this many logins in flight beside the refresh workers")
@@ -119,6 +120,7 @@ func benchConfig(cmd *cobra.Command) (bench.Config, error) {
 		c.Users = []bench.User{{Login: u, Password: p}}
 	}
 	t := benchtarget.Config{Secret: os.Getenv("RENOVA_SECRET")}
+	t.SeedSessions, _ = f.GetInt("seed-sessions")
 	if err := rootSettings(cmd, &t); err != nil {
 		return c, err
 	}

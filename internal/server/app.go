@@ -120,6 +120,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger, opt Opt
 	if w, ok := st.(walTruncater); ok {
 		reg.MustRegister(newWALTruncations(w))
 	}
+	registerBatchMetrics(reg, st)
 	return &App{Cfg: cfg, Logger: logger, Store: st, Ring: ring, Svc: svc, Audit: log, Registry: reg,
 		edge: newHTTPMetrics(reg), now: opt.Now, retained: newRetentionMetric(reg), lastRetention: newRetentionRun(reg),
 		formKey: secret.Derive(master, "login form csrf v1")}, nil

@@ -39,6 +39,7 @@ type Config struct {
 	TempDir      string          // where the SQLite files go (default os.TempDir)
 	Password     password.Params // argon2id cost; zero means production's (tests pass a cheap one)
 	Users        int             // users created for the bench (default 8)
+	SeedSessions int             // extra live sessions bulk-inserted before the run (--seed-sessions; see seed.go)
 	Logger       *slog.Logger    // the embedded server's log (default: warnings to stderr)
 }
 
@@ -106,6 +107,9 @@ func (l *Launcher) renova(ctx context.Context, s *bench.Surface, undo *cleanups)
 	}
 	creds, err := l.seed(ctx, app, s)
 	if err != nil {
+		return nil, err
+	}
+	if err := l.seedSessions(ctx, app, dbURL, creds.Tenant, l.cfg.SeedSessions); err != nil {
 		return nil, err
 	}
 	url, err := serve(ctx, app, undo)

@@ -21,7 +21,13 @@ import (
 type DB struct {
 	sqlstore.Admin
 	pool *pgxpool.Pool
+	rot  *sqlstore.GroupCommit // gathers concurrent rotations into one statement
 }
+
+// rotateInFlight is how many rotation batches of one pool run at once:
+// while they commit, the next rotations queue and form the next batch.
+// More than one keeps a batch from waiting for another's commit flush.
+const rotateInFlight = 2
 
 // sessionOrder sorts ListSessions newest first, ties by id: PostgreSQL
 // has no insertion order to fall back on.
@@ -30,7 +36,9 @@ const sessionOrder = "created_at DESC, id"
 // newDB wraps an open pool.
 func newDB(pool *pgxpool.Pool) *DB {
 	c := conn{pool}
-	return &DB{Admin: sqlstore.NewAdmin(c, c, codec{}, sessionOrder), pool: pool}
+	db := &DB{Admin: sqlstore.NewAdmin(c, c, codec{}, sessionOrder), pool: pool}
+	db.rot = sqlstore.NewGroupCommit(db.rotateBatch, rotateInFlight)
+	return db
 }
 
 var _ store.Store = (*DB)(nil)
@@ -96,6 +104,7 @@ func poolConfig(url string, opt Options) (*pgxpool.Config, error) {
 
 // Close closes the pool, waiting for acquired connections to be released.
 func (db *DB) Close() error {
+	db.rot.Close() // before the pool: a running batch finishes first
 	db.pool.Close()
 	return nil
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -18,62 +17,6 @@ func (db *DB) CreateSession(ctx context.Context, s *store.Session, first *store.
 		INSERT INTO refresh_tokens(`+sqlstore.TokenCols+`) VALUES ($17,$18,$19,$20,$21,$22)`,
 		append(sqlstore.SessionArgs(s, codec{}), sqlstore.TokenArgs(first, codec{})...)...)
 	return translate(err)
-}
-
-// rotateSQL locks the token's session, claims the token, bumps the session
-// and inserts the successor in one statement: one round trip, one implicit
-// transaction, no in-process lock.
-//
-// live locks the session row (FOR NO KEY UPDATE, which does not block the
-// foreign-key checks of concurrent inserts). Whoever waits for that lock
-// has the row's WHERE clause re-evaluated by PostgreSQL against the newest
-// version once the holder commits (EvalPlanQual under READ COMMITTED), so a
-// revocation or expiry committed meanwhile makes Rotate claim nothing, and a
-// revocation that comes later waits for Rotate: a successful Rotate always
-// found its session live, as with SQLite's single writer.
-//
-// N callers presenting one token queue on that lock. The first claims the
-// token; for each later one, claimed finds the token unused in its
-// snapshot, but the row was updated by a committed transaction, so
-// PostgreSQL re-checks it, sees used_at set and skips it. They get no row
-// (store.ErrNotClaimed), never a serialization or unique error. The new
-// generation comes from the claimed token, so no update is lost. Every
-// Rotate locks session then token, so Rotates cannot deadlock; the unique
-// index on parent_hash makes a second successor impossible whatever
-// happens.
-const rotateSQL = `WITH live AS (
-	SELECT s.id FROM sessions s
-	WHERE s.id = (SELECT session_id FROM refresh_tokens WHERE hash = $1)
-		AND s.client_id = $2 AND s.revoked_at IS NULL
-		AND s.idle_expires_at > $3 AND s.expires_at > $3
-	FOR NO KEY UPDATE
-), claimed AS (
-	UPDATE refresh_tokens t SET used_at = $3
-	FROM live
-	WHERE t.hash = $1 AND t.used_at IS NULL AND t.session_id = live.id
-	RETURNING t.session_id, t.generation
-), touched AS (
-	UPDATE sessions SET generation = claimed.generation + 1, last_used_at = $3,
-		idle_expires_at = least($4, sessions.expires_at)
-	FROM claimed WHERE sessions.id = claimed.session_id
-	RETURNING sessions.*
-), ins AS (
-	INSERT INTO refresh_tokens(hash, session_id, parent_hash, generation, created_at)
-	SELECT $5::bytea, id, $1, generation, $3 FROM touched
-)
-SELECT ` + sqlstore.SessionCols + ` FROM touched`
-
-// Rotate claims the token p.Hash and stores p.NextHash as its only
-// successor, in one statement (see rotateSQL). It returns the session as
-// updated, or store.ErrNotClaimed when the token is unknown, used, or its
-// session is revoked, expired or another client's.
-func (db *DB) Rotate(ctx context.Context, p store.RotateParams) (*store.Session, error) {
-	row := db.pool.QueryRow(ctx, rotateSQL, p.Hash, p.ClientID, p.Now, p.IdleUntil, p.NextHash)
-	s, err := sqlstore.ScanSession(row, codec{})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, store.ErrNotClaimed
-	}
-	return s, err
 }
 
 // refreshStateSQL reads a token, its session and its successor with one

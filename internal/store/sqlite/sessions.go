@@ -27,36 +27,61 @@ func (db *DB) CreateSession(ctx context.Context, s *store.Session, first *store.
 	return translate(tx.Commit())
 }
 
-// Rotate claims the token and stores its successor in one IMMEDIATE
-// transaction on the single writer connection, so concurrent presentations
-// of one token queue here and exactly one of them claims it. It runs the
-// writer's three prepared statements: claim, touch, insertToken.
+// Rotate claims the token and stores its successor. Concurrent rotations
+// are group-committed (rotateBatch): the caller waits for the one IMMEDIATE
+// transaction on the single writer connection that holds its rotation, so
+// concurrent presentations of one token are still claimed by exactly one
+// of them.
 func (db *DB) Rotate(ctx context.Context, p store.RotateParams) (*store.Session, error) {
+	return db.rot.Rotate(ctx, p)
+}
+
+// rotateBatch runs every rotation of batch, in order, in one IMMEDIATE
+// transaction on the writer and commits it once (issue 16). A token that
+// cannot be claimed (used, revoked, expired, another client's, or claimed
+// by an earlier member of this very batch) is that member's
+// store.ErrNotClaimed and changes nothing; any other error rolls the whole
+// batch back.
+func (db *DB) rotateBatch(ctx context.Context, batch []*sqlstore.Rotation) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, translate(err)
+		return translate(err)
 	}
 	defer tx.Rollback()
+	st := rotateStmts{tx.StmtContext(ctx, db.ws.claim), tx.StmtContext(ctx, db.ws.touch), tx.StmtContext(ctx, db.ws.insertToken)}
+	for _, r := range batch {
+		r.Session, r.Err = st.rotate(ctx, r.P)
+		if r.Err != nil && !errors.Is(r.Err, store.ErrNotClaimed) {
+			return r.Err
+		}
+	}
+	if err := db.breakCommit.Load(); err != nil {
+		return *err
+	}
+	return translate(tx.Commit())
+}
+
+// rotateStmts are the writer's three rotation statements bound to one
+// transaction.
+type rotateStmts struct{ claim, touch, insertToken *sql.Stmt }
+
+// rotate claims p.Hash, bumps its session and inserts the successor.
+func (st rotateStmts) rotate(ctx context.Context, p store.RotateParams) (*store.Session, error) {
 	now := codec{}.TimeArg(p.Now) // encoded once, bound four times
 	var sessionID string
 	var gen int64
-	err = tx.StmtContext(ctx, db.ws.claim).QueryRowContext(ctx, now, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
+	err := st.claim.QueryRowContext(ctx, now, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotClaimed
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
-	touch := tx.StmtContext(ctx, db.ws.touch)
-	s, err := sqlstore.ScanSession(touch.QueryRowContext(ctx, gen+1, now, codec{}.TimeArg(p.IdleUntil), sessionID), codec{})
+	s, err := sqlstore.ScanSession(st.touch.QueryRowContext(ctx, gen+1, now, codec{}.TimeArg(p.IdleUntil), sessionID), codec{})
 	if err != nil {
 		return nil, err
 	}
-	ins := tx.StmtContext(ctx, db.ws.insertToken)
-	if _, err := ins.ExecContext(ctx, p.NextHash, sessionID, p.Hash, gen+1, now, nil); err != nil {
-		return nil, translate(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if _, err := st.insertToken.ExecContext(ctx, p.NextHash, sessionID, p.Hash, gen+1, now, nil); err != nil {
 		return nil, translate(err)
 	}
 	return s, nil
@@ -107,3 +132,7 @@ func (db *DB) RevokeSessions(ctx context.Context, f store.SessionFilter, reason 
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// RotationBatches reports how many rotation batches ran and how many
+// rotations they held (the server exports both as metrics).
+func (db *DB) RotationBatches() (batches, rotations int64) { return db.rot.Stats() }

@@ -28,12 +28,16 @@ var migrations embed.FS
 // come from sqlstore.Admin, run on the same two pools.
 type DB struct {
 	sqlstore.Admin
-	w    *sql.DB       // exactly one connection: SQLite has one writer anyway
-	r    *sql.DB       // read pool
-	ws   writeStmts    // prepared statements of the writer
-	rs   readStmts     // prepared statements of the read pool
-	stop chan struct{} // closed by Close to stop the checkpointer
-	done chan struct{} // closed by the checkpointer when it has stopped
+	w   *sql.DB               // exactly one connection: SQLite has one writer anyway
+	r   *sql.DB               // read pool
+	ws  writeStmts            // prepared statements of the writer
+	rs  readStmts             // prepared statements of the read pool
+	rot *sqlstore.GroupCommit // gathers concurrent rotations into one writer transaction
+	// breakCommit, when it holds an error (tests only), fails every
+	// rotation batch just before its commit, after its statements ran.
+	breakCommit atomic.Pointer[error]
+	stop        chan struct{} // closed by Close to stop the checkpointer
+	done        chan struct{} // closed by the checkpointer when it has stopped
 
 	walTruncations atomic.Int64 // checkpoints that emptied the WAL (checkpoint.go)
 
@@ -114,6 +118,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.rot = sqlstore.NewGroupCommit(db.rotateBatch, 1) // one writer: one batch at a time
 	db.stop, db.done = make(chan struct{}), make(chan struct{})
 	go db.checkpointer()
 	return db, nil
@@ -150,6 +155,9 @@ func createPrivate(path string) error {
 // instead of closing a closed channel.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		if db.rot != nil {
+			db.rot.Close() // before the writer: a running batch finishes first
+		}
 		if db.stop != nil {
 			close(db.stop)
 			<-db.done

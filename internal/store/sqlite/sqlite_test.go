@@ -83,3 +83,14 @@ func BenchmarkAppendAudit(b *testing.B) {
 		})
 	}
 }
+
+// TestGroupCommit runs the group-commit cases (issue 16) on SQLite.
+func TestGroupCommit(t *testing.T) {
+	storetest.RunBatch(t, func(t *testing.T) (store.Store, storetest.BatchHooks) {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "renova.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db, sqlite.BatchHooks(db)
+	})
+}
