@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/renova-auth/renova/internal/auth"
@@ -66,4 +67,32 @@ func TestPartnerUser(t *testing.T) {
 	}
 	_, err = f.svc.PartnerUser(ctx, f.tenant.ID, "p1", "x", admit)
 	wantError(t, "PartnerUser(local account in the partner's namespace)", err, auth.InvalidGrant, auth.ReasonCredentials)
+}
+
+// TestPartnerUserConcurrent: a partner's calls that race to create the
+// same external user all get that one user. admit is a barrier, so every
+// call has found no user before any of them creates it: all but one
+// creation meet the taken login and read the winner's user instead.
+func TestPartnerUserConcurrent(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	const n = 8
+	var arrived sync.WaitGroup
+	arrived.Add(n)
+	admit := func() error { arrived.Done(); arrived.Wait(); return nil }
+	ids, errs := make([]string, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			u, err := f.svc.PartnerUser(context.Background(), f.tenant.ID, "p1", "same-person", admit)
+			if errs[i] = err; err == nil {
+				ids[i] = u.ID
+			}
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || ids[i] != ids[0] {
+			t.Errorf("call %d = %q, %v; want user %q like call 0", i, ids[i], errs[i], ids[0])
+		}
+	}
 }
