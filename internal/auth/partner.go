@@ -64,7 +64,7 @@ func (s *Service) PartnerUser(ctx context.Context, tenantID, partner, id string,
 	u := &store.User{TenantID: tenantID, Login: login, External: true,
 		Attributes: map[string]string{AttrExternalID: id, AttrPartner: partner}}
 	err := s.NewUser(ctx, u, "")
-	if ae := AsError(err); ae != nil && ae.Code == InvalidRequest {
+	if ae := AsError(err); ae != nil && ae.Code == Conflict {
 		return s.st.UserByLogin(ctx, tenantID, login) // created concurrently
 	}
 	return u, err
