@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/testclock"
 )
 
 // renewPath is the tokenrenew path a legacy system serves at /hdi.
@@ -31,12 +34,13 @@ var legacyOptions = apptest.Options{Secret: "legacy-secret-legacy-secret-legacy!
 // newLegacyMount starts the new renova with an HDI mount whose legacy=
 // is url, logging at debug into a buffer, and gives its HDI client the
 // partner's key: the partner keeps its key across the switch.
-func newLegacyMount(t *testing.T, url, key string) (partner, *bytes.Buffer) {
+// opts are more mount options (",name=value...").
+func newLegacyMount(t *testing.T, url, key string, opts ...string) (partner, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	env := apptest.Start(t, apptest.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,legacy_timeout=2s,legacy=" + url}})
+		Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,legacy_timeout=2s,legacy=" + url + strings.Join(opts, "")}})
 	if err := env.App.Store.SetAPIKey(context.Background(), "hdi-client", auth.HashClientSecret(key)); err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +144,13 @@ func legacyJWT(t *testing.T, jti, user string, app any) string {
 	return s
 }
 
+// n is how many calls presented a JWT of jti.
+func (f *fakeHDI) n(jti string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[jti]
+}
+
 func (f *fakeHDI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var in map[string]any
 	_ = json.NewDecoder(r.Body).Decode(&in)
@@ -220,17 +231,14 @@ func TestLegacyFaults(t *testing.T) {
 		if tc.status == 503 && r.Header.Get("Retry-After") == "" {
 			t.Errorf("tokenrenew(%s): 503 without Retry-After", tc.name)
 		}
-		fake.mu.Lock()
-		n := fake.calls[tc.jti]
-		fake.mu.Unlock()
-		if n != tc.calls {
+		if n := fake.n(tc.jti); n != tc.calls {
 			t.Errorf("tokenrenew(%s): legacy calls for %q = %d, want %d", tc.name, tc.jti, n, tc.calls)
 		}
 		if tc.name == "adopted" {
 			wantForwarded(t, fake, key)
 		}
 	}
-	if n := fake.calls[""]; n != 0 {
+	if n := fake.n(""); n != 0 {
 		t.Errorf("a renova JWT was sent upstream %d times", n)
 	}
 	tenant, _ := p.env.App.Store.TenantBySlug(context.Background(), "demo")
@@ -258,5 +266,87 @@ func wantForwarded(t *testing.T, f *fakeHDI, key string) {
 	}
 	if f.key != key || f.body["applicationCode"] != "demo-app" || f.body["token"] == "" || len(f.body) != 2 {
 		t.Errorf("legacy request key match %v, body %v; want the partner's key and {token, applicationCode}", f.key == key, f.body)
+	}
+}
+
+// TestLegacyConcurrent: 100 concurrent presentations of one legacy JWT
+// make one legacy call and one session, and every answer is the same
+// new JWT.
+func TestLegacyConcurrent(t *testing.T) {
+	fake := &fakeHDI{t: t, calls: map[string]int{}}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	p, _ := newLegacyMount(t, srv.URL, "partner-key")
+	tok := legacyJWT(t, "ok", "parceiro1", nil)
+	body := jsonBody(map[string]string{"token": tok, "applicationCode": p.appCode})
+	answers := make(chan string, 100)
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, p.env.URL+p.path("tokenrenew"), strings.NewReader(body))
+			req.Header = p.header()
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := p.env.HTTP.Do(req)
+			if err != nil {
+				answers <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			answers <- strconv.Itoa(resp.StatusCode) + " " + string(b)
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	first := ""
+	for a := range answers {
+		if first == "" {
+			first = a
+		}
+		if !strings.HasPrefix(a, "200 ") || a != first {
+			t.Fatalf("concurrent answers %q and %q, want one and the same 200", first, a)
+		}
+	}
+	if n := fake.n("ok"); n != 1 {
+		t.Errorf("legacy calls = %d, want 1", n)
+	}
+}
+
+// TestLegacyWindowClosed: after legacy_until an unknown legacy JWT is not
+// sent upstream; it is a dead token as at a mount without legacy=.
+func TestLegacyWindowClosed(t *testing.T) {
+	fake := &fakeHDI{t: t, calls: map[string]int{}}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	until := testclock.Start.Add(-time.Hour).Format(time.RFC3339)
+	p, _ := newLegacyMount(t, srv.URL, "partner-key", ",legacy_until="+until)
+	errorCode(t, "tokenrenew(legacy JWT) after the window", p.renew(t, legacyJWT(t, "ok", "parceiro1", nil)), 401, "invalid_token", auth.ReasonMalformed, "")
+	if n := fake.n("ok"); n != 0 {
+		t.Errorf("legacy calls after the window = %d, want 0", n)
+	}
+}
+
+// TestLegacyImportedOtherUser: a known legacy token (here imported) whose
+// session belongs to someone other than the caller's X-User-Id is
+// refused and its session revoked: the rotation's successor goes to no
+// one. No legacy call is made for a known token.
+func TestLegacyImportedOtherUser(t *testing.T) {
+	fake := &fakeHDI{t: t, calls: map[string]int{}}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	p, _ := newLegacyMount(t, srv.URL, "partner-key")
+	tok := legacyJWT(t, "ok", "parceiro1", nil)
+	sess, err := p.env.App.Svc.ImportSession(context.Background(), auth.ImportedSession{RefreshToken: tok, User: "admin", Client: "hdi-client"}, auth.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errorCode(t, "tokenrenew(another user's imported token)", p.renew(t, tok), 401, "invalid_token", "mismatch", "")
+	if s, err := p.env.App.Store.GetSession(context.Background(), sess.ID); err != nil || s.RevokedAt.IsZero() {
+		t.Errorf("imported session after the refusal = %+v, %v; want revoked", s, err)
+	}
+	if n := fake.n("ok"); n != 0 {
+		t.Errorf("legacy calls for a known token = %d, want 0", n)
 	}
 }
