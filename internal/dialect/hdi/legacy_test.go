@@ -33,7 +33,8 @@ var legacyOptions = apptest.Options{Secret: "legacy-secret-legacy-secret-legacy!
 
 // newLegacyMount starts the new renova with an HDI mount whose legacy=
 // is url, logging at debug into a buffer, and gives its HDI client the
-// partner's key: the partner keeps its key across the switch.
+// partner's key as `client import-key` does: the partner keeps its key
+// across the switch.
 // opts are more mount options (",name=value...").
 func newLegacyMount(t *testing.T, url, key string, opts ...string) (partner, *bytes.Buffer) {
 	t.Helper()
@@ -41,7 +42,7 @@ func newLegacyMount(t *testing.T, url, key string, opts ...string) (partner, *by
 	env := apptest.Start(t, apptest.Options{
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,legacy_timeout=2s,legacy=" + url + strings.Join(opts, "")}})
-	if err := env.App.Store.SetAPIKey(context.Background(), "hdi-client", auth.HashClientSecret(key)); err != nil {
+	if err := env.App.Svc.ImportAPIKey(context.Background(), auth.CLI, "", "hdi-client", key); err != nil {
 		t.Fatal(err)
 	}
 	return partner{env: env, base: base, key: key, company: "01", app: "01", user: "parceiro1", trace: "trace-legacy", appCode: "demo-app"}, &logs
@@ -276,7 +277,7 @@ func TestLegacyConcurrent(t *testing.T) {
 	fake := &fakeHDI{t: t, calls: map[string]int{}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := newLegacyMount(t, srv.URL, "partner-key")
+	p, _ := newLegacyMount(t, srv.URL, "partner-key-0123456789")
 	tok := legacyJWT(t, "ok", "parceiro1", nil)
 	body := jsonBody(map[string]string{"token": tok, "applicationCode": p.appCode})
 	answers := make(chan string, 100)
@@ -321,7 +322,7 @@ func TestLegacyWindowClosed(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	until := testclock.Start.Add(-time.Hour).Format(time.RFC3339)
-	p, _ := newLegacyMount(t, srv.URL, "partner-key", ",legacy_until="+until)
+	p, _ := newLegacyMount(t, srv.URL, "partner-key-0123456789", ",legacy_until="+until)
 	errorCode(t, "tokenrenew(legacy JWT) after the window", p.renew(t, legacyJWT(t, "ok", "parceiro1", nil)), 401, "invalid_token", auth.ReasonMalformed, "")
 	if n := fake.n("ok"); n != 0 {
 		t.Errorf("legacy calls after the window = %d, want 0", n)
@@ -336,7 +337,7 @@ func TestLegacyImportedOtherUser(t *testing.T) {
 	fake := &fakeHDI{t: t, calls: map[string]int{}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := newLegacyMount(t, srv.URL, "partner-key")
+	p, _ := newLegacyMount(t, srv.URL, "partner-key-0123456789")
 	tok := legacyJWT(t, "ok", "parceiro1", nil)
 	sess, err := p.env.App.Svc.ImportSession(context.Background(), auth.ImportedSession{RefreshToken: tok, User: "admin", Client: "hdi-client"}, auth.Meta{})
 	if err != nil {
