@@ -19,6 +19,7 @@ import (
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/testclock"
 )
 
@@ -248,6 +249,18 @@ func TestLegacyFaults(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), key) {
 		t.Error("the log holds the partner's key")
+	}
+	p.env.App.Audit.Flush()
+	evs, err := p.env.App.Store.ListAudit(context.Background(), store.AuditFilter{Action: "session.adopt_failed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]int{}
+	for _, e := range evs {
+		reasons[e.Reason]++
+	}
+	if reasons["tenant_mismatch"] != 2 || reasons["legacy_rejected"] != 1 || reasons["legacy_unavailable"] != 5 {
+		t.Errorf("session.adopt_failed reasons = %v, want 2 tenant_mismatch, 1 legacy_rejected, 5 legacy_unavailable", reasons)
 	}
 }
 
