@@ -39,8 +39,14 @@ var legacyOptions = apptest.Options{Secret: "legacy-secret-legacy-secret-legacy!
 // opts are more mount options (",name=value...").
 func newLegacyMount(t *testing.T, url, key string, opts ...string) (partner, *bytes.Buffer) {
 	t.Helper()
+	return newLegacyMountDB(t, "", url, key, opts...)
+}
+
+// newLegacyMountDB is newLegacyMount on the database db ("": SQLite).
+func newLegacyMountDB(t *testing.T, db, url, key string, opts ...string) (partner, *bytes.Buffer) {
+	t.Helper()
 	var logs bytes.Buffer
-	env := apptest.Start(t, apptest.Options{
+	env := apptest.Start(t, apptest.Options{DatabaseURL: db,
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Mounts: []string{"dialect=hdi,prefix=/hdi,tenant=demo,client=hdi-client,legacy_timeout=2s,legacy=" + url + strings.Join(opts, "")}})
 	if err := env.App.Svc.ImportAPIKey(context.Background(), auth.CLI, "", "hdi-client", key); err != nil {
@@ -285,12 +291,17 @@ func wantForwarded(t *testing.T, f *fakeHDI, key string) {
 
 // TestLegacyConcurrent: 100 concurrent presentations of one legacy JWT
 // make one legacy call and one session, and every answer is the same
-// new JWT.
+// new JWT, on SQLite and PostgreSQL.
 func TestLegacyConcurrent(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testLegacyConcurrent(t, "") })
+	t.Run("postgres", func(t *testing.T) { testLegacyConcurrent(t, apptest.PostgresURL(t)) })
+}
+
+func testLegacyConcurrent(t *testing.T, db string) {
 	fake := &fakeHDI{t: t, calls: map[string]int{}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	p, _ := newLegacyMount(t, srv.URL, "partner-key-0123456789")
+	p, _ := newLegacyMountDB(t, db, srv.URL, "partner-key-0123456789")
 	tok := legacyJWT(t, "ok", "parceiro1", nil)
 	body := jsonBody(map[string]string{"token": tok, "applicationCode": p.appCode})
 	answers := make(chan string, 100)
