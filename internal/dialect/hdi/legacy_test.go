@@ -43,7 +43,7 @@ func newLegacyMount(t *testing.T, url, key string, opts ...string) (partner, *by
 }
 
 // newLegacyMountDB is newLegacyMount on the database db ("": SQLite).
-func newLegacyMountDB(t *testing.T, db, url, key string, opts ...string) (partner, *bytes.Buffer) {
+func newLegacyMountDB(t testing.TB, db, url, key string, opts ...string) (partner, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	env := apptest.Start(t, apptest.Options{DatabaseURL: db,
