@@ -3,8 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/renova-auth/renova/internal/auth"
@@ -68,33 +66,4 @@ func TestPartnerUser(t *testing.T) {
 	}
 	_, err = f.svc.PartnerUser(ctx, f.tenant.ID, "p1", "x", admit)
 	wantError(t, "PartnerUser(local account in the partner's namespace)", err, auth.InvalidGrant, auth.ReasonCredentials)
-}
-
-// TestPartnerUserConcurrent: concurrent first uses of one id (a
-// partner's retries, concurrent adoptions of its legacy token) all get
-// the one user that won the creation, never a conflict error.
-func TestPartnerUserConcurrent(t *testing.T) {
-	f := newFixture(t, auth.Config{})
-	ids := make(chan string, 20)
-	var wg sync.WaitGroup
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			u, err := f.svc.PartnerUser(context.Background(), f.tenant.ID, "p1", "12345678900", func() error { return nil })
-			if err != nil {
-				ids <- "error: " + err.Error()
-				return
-			}
-			ids <- u.ID
-		}()
-	}
-	wg.Wait()
-	close(ids)
-	first := <-ids
-	for id := range ids {
-		if id != first || strings.HasPrefix(first, "error") {
-			t.Fatalf("concurrent PartnerUser = %q and %q, want one user", first, id)
-		}
-	}
 }
