@@ -19,6 +19,7 @@ import (
 	"github.com/renova-auth/renova/internal/apptest"
 	"github.com/renova-auth/renova/internal/auth"
 	"github.com/renova-auth/renova/internal/config"
+	"github.com/renova-auth/renova/internal/secret"
 	"github.com/renova-auth/renova/internal/store"
 	"github.com/renova-auth/renova/internal/testclock"
 )
@@ -353,23 +354,32 @@ func TestLegacyWindowClosed(t *testing.T) {
 	}
 }
 
-// TestLegacyImportedOtherUser: a known legacy token (here imported) whose
-// session belongs to someone other than the caller's X-User-Id is
-// refused and its session revoked: the rotation's successor goes to no
-// one. No legacy call is made for a known token.
-func TestLegacyImportedOtherUser(t *testing.T) {
+// TestLegacyKnownOtherUser: a known legacy token (imported, here stored
+// as `sessions import` stores one) whose session belongs to someone other
+// than the caller's X-User-Id is refused and its session revoked: the
+// rotation's successor goes to no one. No legacy call is made for a
+// known token.
+func TestLegacyKnownOtherUser(t *testing.T) {
 	fake := &fakeHDI{t: t, calls: map[string]int{}}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	p, _ := newLegacyMount(t, srv.URL, "partner-key-0123456789")
 	tok := legacyJWT(t, "ok", "parceiro1", nil)
-	sess, err := p.env.App.Svc.ImportSession(context.Background(), auth.ImportedSession{RefreshToken: tok, User: "admin", Client: "hdi-client"}, auth.Meta{})
+	ctx, now := context.Background(), p.env.Clock.Now()
+	tenant, _ := p.env.App.Store.TenantBySlug(ctx, "demo")
+	admin, err := p.env.App.Store.UserByLogin(ctx, tenant.ID, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	errorCode(t, "tokenrenew(another user's imported token)", p.renew(t, tok), 401, "invalid_token", "mismatch", "")
-	if s, err := p.env.App.Store.GetSession(context.Background(), sess.ID); err != nil || s.RevokedAt.IsZero() {
-		t.Errorf("imported session after the refusal = %+v, %v; want revoked", s, err)
+	hash, _ := secret.Foreign(tok, nil)
+	sess := &store.Session{ID: "ses_imported", TenantID: tenant.ID, UserID: admin.ID, ClientID: "hdi-client", Generation: 1,
+		CreatedAt: now, LastUsedAt: now, AuthTime: now, ExpiresAt: now.Add(24 * time.Hour), IdleExpiresAt: now.Add(24 * time.Hour)}
+	if err := p.env.App.Store.CreateSession(ctx, sess, &store.RefreshToken{Hash: hash, SessionID: sess.ID, Generation: 1, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	errorCode(t, "tokenrenew(another user's known token)", p.renew(t, tok), 401, "invalid_token", "mismatch", "")
+	if s, err := p.env.App.Store.GetSession(ctx, sess.ID); err != nil || s.RevokedAt.IsZero() {
+		t.Errorf("the known session after the refusal = %+v, %v; want revoked", s, err)
 	}
 	if n := fake.n("ok"); n != 0 {
 		t.Errorf("legacy calls for a known token = %d, want 0", n)
