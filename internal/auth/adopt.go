@@ -51,6 +51,11 @@ type LegacyUser struct {
 	// ExpiresAt is the legacy token's own expiry when known: it caps the
 	// adopted session's absolute lifetime.
 	ExpiresAt time.Time
+	// Partner, when set, is the client id of a partner whose own user
+	// Login is (HDI's X-User-Id): the user is found or created by
+	// PartnerUser, in the partner's namespace, never a local account of
+	// that name (issue 14).
+	Partner string
 }
 
 // maxForeign bounds the length of a foreign token worth a lookup.
@@ -252,6 +257,10 @@ func (s *Service) legacyUser(ctx context.Context, tenantID string, id *LegacyUse
 	}
 	if login == "" {
 		return nil, legacy.Garbage("no user login or e-mail")
+	}
+	if id.Partner != "" {
+		// The dialect admitted (and counted) any creation before the call.
+		return s.PartnerUser(ctx, tenantID, id.Partner, login, func() error { return nil })
 	}
 	u, err := s.findLegacy(ctx, tenantID, id)
 	if err == nil && u == nil {

@@ -228,3 +228,29 @@ func TestAdoptExpiryCap(t *testing.T) {
 		t.Fatalf("adopted session expiry = %v, %v; want %v", g, err, exp)
 	}
 }
+
+// TestAdoptPartnerUser: a legacy answer naming a partner's user (HDI's
+// X-User-Id) adopts into the partner's own external user, never the
+// tenant's local account of the same name; a second token of that user
+// finds the same partner user.
+func TestAdoptPartnerUser(t *testing.T) {
+	f := newFixture(t, auth.Config{})
+	up := newUpstream()
+	up.tokens["partner-token-1"] = &auth.LegacyUser{Login: f.user.Login, Partner: f.conf.ID}
+	up.tokens["partner-token-2"] = &auth.LegacyUser{Login: f.user.Login, Partner: f.conf.ID}
+	g1, err := f.refreshVia(up, "partner-token-1")
+	if err != nil {
+		t.Fatalf("Refresh(partner token) = %v", err)
+	}
+	if g1.Session.UserID == f.user.ID {
+		t.Fatalf("the partner token was adopted into the local account %q", f.user.Login)
+	}
+	u, err := f.st.UserByLogin(context.Background(), f.tenant.ID, auth.PartnerLogin(f.conf.ID, f.user.Login))
+	if err != nil || u.ID != g1.Session.UserID || !u.External || u.PasswordHash != "" {
+		t.Fatalf("adopted user = %+v, %v; want the partner's external user of the session", u, err)
+	}
+	g2, err := f.refreshVia(up, "partner-token-2")
+	if err != nil || g2.Session.UserID != u.ID {
+		t.Fatalf("Refresh(second partner token) = %v, %v; want the same partner user", g2, err)
+	}
+}

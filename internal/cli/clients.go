@@ -49,7 +49,7 @@ func clientCmd() *cobra.Command {
 			}
 			return done(cmd, map[string]any{"deleted": args[0]}, "deleted "+args[0]+"; its sessions are revoked")
 		})}
-	cmd.AddCommand(clientCreateCmd(), list, get, clientUpdateCmd(), del, rotateSecretCmd(), rotateKeyCmd(), revokeKeyCmd())
+	cmd.AddCommand(clientCreateCmd(), list, get, clientUpdateCmd(), del, rotateSecretCmd(), rotateKeyCmd(), revokeKeyCmd(), importKeyCmd())
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -44,8 +45,11 @@ func NewCaller(cfg *Config, transport http.RoundTripper) *Caller {
 
 // Request is one call: a method, a path below the configured URL, a body
 // with its content type, and extra headers (Authorization, Accept).
+// Query is appended to the URL but, unlike Path, never named in an error
+// (HDI's partner key travels in the query, seed 003).
 type Request struct {
 	Method, Path string
+	Query        url.Values
 	ContentType  string
 	Body         []byte
 	Header       http.Header
@@ -57,9 +61,13 @@ type Request struct {
 func (c *Caller) Do(ctx context.Context, r Request) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, r.Method, c.cfg.URL.String()+r.Path, bytes.NewReader(r.Body))
+	target := c.cfg.URL.String() + r.Path
+	if len(r.Query) > 0 {
+		target += "?" + r.Query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(r.Body))
 	if err != nil {
-		return nil, fmt.Errorf("%w: build request: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: build request %s %s", ErrUnavailable, r.Method, r.Path) // err would quote the URL and its query
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,29 @@ func TestGarbage(t *testing.T) {
 	err := Garbage("no access_token")
 	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrRejected) {
 		t.Errorf("Garbage = %v, want ErrUnavailable only", err)
+	}
+}
+
+// TestCallerQuery: the query reaches the legacy system and is never named
+// in an error (HDI's partner key travels there), whatever the outcome.
+func TestCallerQuery(t *testing.T) {
+	got := make(chan string, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.Query().Get("key")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	for name, base := range map[string]string{"5xx": srv.URL, "down": downURL(t)} {
+		cfg, err := Parse(map[string]string{"legacy": base, "legacy_timeout": "2s"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = NewCaller(cfg, nil).Do(context.Background(), Request{Method: "POST", Path: "/p", Query: url.Values{"key": {"partner-key-1"}}})
+		if !errors.Is(err, ErrUnavailable) || strings.Contains(err.Error(), "partner-key-1") {
+			t.Errorf("Do(%s) = %v, want ErrUnavailable without the key", name, err)
+		}
+	}
+	if k := <-got; k != "partner-key-1" {
+		t.Errorf("the legacy system got key %q, want partner-key-1", k)
 	}
 }

@@ -107,6 +107,9 @@ func (s *Surface) renew(w http.ResponseWriter, r *http.Request) error {
 	if err := checkApplication(cl.Client, b.ApplicationCode); err != nil {
 		return err
 	}
+	if lc := s.foreign(tok); lc != nil {
+		return s.renewLegacy(w, r, tok, lc, cl, b.ApplicationCode)
+	}
 	c, err := s.verify(tok, cl, s.b.Svc.Now())
 	if err != nil {
 		return err

@@ -35,10 +35,12 @@ type caller struct {
 // body is the union of the three calls' JSON bodies (seed 003: codeToken
 // and applicationCode in the request table, token in the tokenrenew
 // sample). Unknown fields are ignored; a field of the wrong type is refused.
+// The legacy client encodes it too (omitempty: the seed's tokenrenew
+// sample sends token and applicationCode only).
 type body struct {
-	ApplicationCode string `json:"applicationCode"`
-	CodeToken       string `json:"codeToken"`
-	Token           string `json:"token"`
+	ApplicationCode string `json:"applicationCode,omitempty"`
+	CodeToken       string `json:"codeToken,omitempty"`
+	Token           string `json:"token,omitempty"`
 }
 
 // decodeCaller checks, in this order: the API key (401), that it is the

@@ -22,7 +22,10 @@
 //   - X-User-Id names an end user of the partner's own (auth.PartnerUser):
 //     never a local account, with the same answer whether or not the
 //     tenant has an account of that name, and at most new_users_per_hour
-//     creations per partner (429 beyond).
+//     creations per partner (429 beyond);
+//   - at a mount with legacy=, a JWT renova did not issue is the old HDI
+//     system's: adopted once through its own /tokenrenew with the
+//     partner's key and headers as received (legacy.go, issue 15).
 package hdi
 
 import (
@@ -36,6 +39,7 @@ import (
 	"github.com/renova-auth/renova/internal/dialect"
 	"github.com/renova-auth/renova/internal/httpx"
 	"github.com/renova-auth/renova/internal/keys"
+	"github.com/renova-auth/renova/internal/legacy"
 )
 
 // Base is the seed's service base path ("Base Path:
@@ -52,12 +56,13 @@ const (
 // Surface serves the HDI endpoints of one mount.
 type Surface struct {
 	b       dialect.Binding
-	codeTTL time.Duration // lifetime of a codeToken (option code_ttl)
-	window  time.Duration // renewal window after exp (option renew_window)
-	aud     string        // the JWT's aud (option aud, default the issuer)
-	doc     []byte        // docs/openapi/hdi.json with this mount's server URL
-	seal    *sealer       // seals the refresh token into the JWT's jti
-	maxNew  int           // the partner's user creations per hour (option new_users_per_hour)
+	codeTTL time.Duration  // lifetime of a codeToken (option code_ttl)
+	window  time.Duration  // renewal window after exp (option renew_window)
+	aud     string         // the JWT's aud (option aud, default the issuer)
+	doc     []byte         // docs/openapi/hdi.json with this mount's server URL
+	seal    *sealer        // seals the refresh token into the JWT's jti
+	maxNew  int            // the partner's user creations per hour (option new_users_per_hour)
+	legacy  *legacy.Caller // the system the mount replaces (legacy=; nil: none), legacy.go
 }
 
 // New binds the dialect to a tenant, client and prefix. It fails at start,
@@ -66,10 +71,7 @@ type Surface struct {
 // refresh_token grant the rotation runs on, or no RS256 key (seed 003's
 // tokens are RS256).
 func New(b dialect.Binding) (*Surface, error) {
-	if b.Legacy != nil {
-		return nil, fmt.Errorf("hdi: legacy= is not supported by this dialect yet (docs/migration.md)")
-	}
-	s := &Surface{b: b, codeTTL: DefaultCodeTTL, window: DefaultRenewWindow, aud: b.Options["aud"]}
+	s := &Surface{b: b, codeTTL: DefaultCodeTTL, window: DefaultRenewWindow, aud: b.Options["aud"], legacy: newLegacy(b)}
 	if s.aud == "" {
 		s.aud = b.Svc.Issuer()
 	}
