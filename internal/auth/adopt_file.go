@@ -67,8 +67,7 @@ func (s *Service) importSessions(ctx context.Context, a Actor, tenantID string, 
 		return err
 	}
 	for i, l := range lines {
-		_, err := s.importSession(ctx, a, ImportedSession{RefreshToken: l.RefreshToken, TokenSHA256: l.TokenSHA256,
-			User: l.User, Client: l.Client, IssuedAt: l.IssuedAt, ExpiresAt: l.ExpiresAt})
+		_, err := s.importSession(ctx, a, ImportedSession(l))
 		switch {
 		case err == nil:
 			sum.Imported++

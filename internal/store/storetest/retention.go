@@ -45,14 +45,6 @@ func sessionExists(t *testing.T, s store.Store, id string) bool {
 	return err == nil
 }
 
-// gone is 1 when the session's row was removed, else 0.
-func gone(t *testing.T, s store.Store, id string) int {
-	if sessionExists(t, s, id) {
-		return 0
-	}
-	return 1
-}
-
 // tokensAsOne counts r's tokens in one field: a used token of an ended
 // session is both kinds, and which of the two deletes come to it first
 // depends on how a backend gathers its candidates (SQLite reads them on
