@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"bufio"
-	"encoding/json"
 	"net/http"
 
 	"github.com/renova-auth/renova/internal/auth"
@@ -56,31 +54,7 @@ func (s *Surface) exportAudit(w http.ResponseWriter, r *http.Request, a auth.Act
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	started := false
-	start := func() {
-		if !started {
-			started = true
-			w.Header().Set("Content-Type", "application/x-ndjson")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusOK)
-		}
-	}
-	err = s.svc.ExportAudit(r.Context(), a, aq, func(e *auth.AuditEvent) error {
-		start()
-		return enc.Encode(AuditEventOf(e))
-	})
-	if err != nil && !started {
-		return err
-	}
-	start()
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
-		s.logger.WarnContext(r.Context(), "audit export cut short", "err", err)
-		panic(http.ErrAbortHandler) // the only honest end of a half-written stream
-	}
-	return nil
+	out := newStream(w)
+	err = s.svc.ExportAudit(r.Context(), a, aq, func(e *auth.AuditEvent) error { return out.Encode(AuditEventOf(e)) })
+	return out.End(r, s.logger, "audit export", err)
 }

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -30,36 +28,12 @@ func (s *Surface) importUsers(w http.ResponseWriter, r *http.Request, a auth.Act
 		return &httpx.DecodeError{Status: http.StatusUnsupportedMediaType, Field: "Content-Type", Problem: "must be application/x-ndjson"}
 	}
 	body := http.MaxBytesReader(w, r.Body, maxImportBody)
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	started := false
-	start := func() {
-		if !started {
-			started = true
-			w.Header().Set("Content-Type", "application/x-ndjson")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusOK)
-		}
-	}
-	sum, err := s.svc.AdminImportUsers(r.Context(), a, t.ID, body, func(res auth.ImportResult) error {
-		start()
-		return enc.Encode(res)
-	})
-	if err != nil && !started {
-		return err
-	}
-	start()
+	out := newStream(w)
+	sum, err := s.svc.AdminImportUsers(r.Context(), a, t.ID, body, func(res auth.ImportResult) error { return out.Encode(res) })
 	if err == nil {
-		err = enc.Encode(map[string]auth.ImportSummary{"summary": sum})
+		err = out.Encode(map[string]auth.ImportSummary{"summary": sum})
 	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
-		s.logger.WarnContext(r.Context(), "user import cut short", "line", sum.Lines, "created", sum.Created, "err", err)
-		panic(http.ErrAbortHandler) // the only honest end of a half-written stream
-	}
-	return nil
+	return out.End(r, s.logger, "user import", err, "line", sum.Lines, "created", sum.Created)
 }
 
 // maxSessionImportBody bounds a sessions import's body: auth checks the

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/renova-auth/renova/internal/admin"
-	"github.com/renova-auth/renova/internal/httpx"
 )
 
 // adminSurface is the admin API (/admin/v1) as a mounted surface, for the
@@ -19,9 +17,8 @@ func (a *App) adminSurface() named {
 	return named{name: "admin", surface: admin.New(a.Svc, a.Logger), kind: "admin"}
 }
 
-// AdminHandler is the admin API alone, behind the same trace ids, client
-// address resolution, request metrics, access log and panic recovery as
-// the main listener, with its OpenAPI document: what --admin-addr serves.
+// AdminHandler is the admin API alone, with its OpenAPI document, behind
+// the main listener's edge (edgeOf): what --admin-addr serves.
 func (a *App) AdminHandler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	surfaces := []named{a.adminSurface()}
@@ -37,15 +34,7 @@ func (a *App) AdminHandler() (http.Handler, error) {
 		mux.Handle(rt.pattern, rt.h)
 	}
 	mux.Handle("/", notFound)
-	trusted, err := a.Cfg.Proxies()
-	if err != nil {
-		return nil, err
-	}
-	var access *slog.Logger
-	if a.Cfg.AccessLog {
-		access = a.Logger
-	}
-	return httpx.WithTrace(httpx.WithClientIP(trusted, observe(a.edge, access, recoverer(a.Logger, mux)))), nil
+	return a.edgeOf(mux)
 }
 
 // startAdmin binds --admin-addr, when set, and serves the admin API there

@@ -50,6 +50,13 @@ func (a *App) Handler(ctx context.Context) (http.Handler, error) {
 		mux.Handle(pattern, h)
 	}
 	mux.Handle("/", notFound)
+	return a.edgeOf(mux)
+}
+
+// edgeOf puts what every listener's requests pass through around mux:
+// trace ids, client address resolution (--trusted-proxies), request
+// metrics, the access log and panic recovery.
+func (a *App) edgeOf(mux http.Handler) (http.Handler, error) {
 	trusted, err := a.Cfg.Proxies()
 	if err != nil {
 		return nil, err
