@@ -21,7 +21,12 @@ type Log struct {
 	after  func(time.Duration) <-chan time.Time // time.After; tests fire it
 	in     chan item
 	done   chan struct{}
-	once   sync.Once
+	// mu guards closed: Record and Flush send on in under the read lock,
+	// Close closes in under the write lock, so a late event (a background
+	// job finishing while the server stops) is never sent on a closed
+	// channel.
+	mu     sync.RWMutex
+	closed bool
 
 	direct  atomic.Int64 // events written synchronously: the queue was full
 	dropped atomic.Int64 // events whose store write failed (they are in the log)
@@ -66,24 +71,43 @@ func (l *Log) Record(ctx context.Context, e *store.AuditEvent) {
 	l.logger.LogAttrs(ctx, level, "audit", slog.String("action", e.Action), slog.String("outcome", e.Outcome),
 		slog.String("reason", e.Reason), slog.String("session", e.SessionID), slog.String("client", e.ClientID),
 		slog.String("user", e.UserID), slog.String("ip", e.IP), slog.String("trace_id", e.TraceID))
-	select {
-	case l.in <- item{e: e}:
-	default:
-		l.direct.Add(1)
-		l.write([]*store.AuditEvent{e})
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if !l.closed {
+		select {
+		case l.in <- item{e: e}:
+			return
+		default:
+		}
 	}
+	// The queue is full (the database is far behind), or the writer has
+	// stopped: write it now rather than drop it.
+	l.direct.Add(1)
+	l.write([]*store.AuditEvent{e})
 }
 
 // Flush returns once every event recorded before the call is stored.
 func (l *Log) Flush() {
 	ack := make(chan struct{})
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return // Close stored everything
+	}
 	l.in <- item{ack: ack}
+	l.mu.RUnlock()
 	<-ack
 }
 
-// Close flushes every queued event and stops the writer.
+// Close flushes every queued event and stops the writer. Events recorded
+// after it are written synchronously.
 func (l *Log) Close() {
-	l.once.Do(func() { close(l.in) })
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.in)
+	}
+	l.mu.Unlock()
 	<-l.done
 }
 

@@ -220,6 +220,20 @@ func TestCloseFlushesAndIsIdempotent(t *testing.T) {
 	}
 }
 
+// TestRecordAfterClose: an event recorded after Close (a background job
+// that finishes while the server stops) is written at once, not sent on
+// the closed queue, and Flush after Close returns.
+func TestRecordAfterClose(t *testing.T) {
+	r := newRecorder(t, false)
+	l := newLog(r, slog.New(slog.DiscardHandler), newTimers().after)
+	l.Close()
+	record(l, 2, "after")
+	l.Flush()
+	if n := r.count(t, "after"); n != 2 {
+		t.Errorf("events recorded after Close: %d stored, want 2", n)
+	}
+}
+
 // TestWriteFailureIsLogged: when the store refuses a batch, the error is
 // logged with the number of events lost to the store (each is in the log
 // already), and the writer keeps going.
