@@ -155,7 +155,14 @@ type Response struct {
 // Do sends req and reads the whole response.
 func (e *Env) Do(t testing.TB, req *http.Request) *Response {
 	t.Helper()
-	resp, err := e.HTTP.Do(req)
+	return Send(t, e.HTTP, req)
+}
+
+// Send sends req with client (one with its own cookie jar or redirect
+// policy, say) and reads the whole response.
+func Send(t testing.TB, client *http.Client, req *http.Request) *Response {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}

@@ -2,7 +2,6 @@ package openapi_test
 
 import (
 	"html"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -122,18 +121,9 @@ func jsonField(body []byte, name string) string {
 func do(t *testing.T, env *apptest.Env, client *http.Client, req *http.Request) *apptest.Response {
 	t.Helper()
 	if client == nil {
-		return env.Do(t, req)
+		client = env.HTTP
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return apptest.Send(t, client, req)
 }
 
 // hidden matches a hidden input of renova's pages.
