@@ -216,7 +216,7 @@ func userCreateCmd() *cobra.Command {
 		})}
 	passwordFlags(c, true)
 	f := c.Flags()
-	f.String("password-hash", "", "import a legacy bcrypt ($2a$/$2b$/$2y$) or argon2id hash; re-hashed with argon2id at the next login")
+	f.String("password-hash", "", "import a hash from another system in a form renova stores (argon2id, bcrypt, Django pbkdf2_sha256, $pbkdf2-sha256$/$pbkdf2-sha512$, $firebase-scrypt$; docs/import.md); re-hashed with argon2id at the next login")
 	f.String("email", "", "e-mail address")
 	f.String("name", "", "display name")
 	// --code, --permission-role and --external fill the fields Consinco's
