@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -190,14 +191,21 @@ func (a *App) ServeOn(ctx context.Context, ln net.Listener, ready chan<- net.Add
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn)}
-	go a.reloadKeys(ctx)
-	go a.rotateKeys(ctx) // rotation.go
-	go a.retain(ctx)     // retention.go
+	// The background jobs end with ServeOn, before the caller closes the
+	// App: a retention run or key reload still going would otherwise write
+	// to a closed audit log and store.
+	var jobs sync.WaitGroup
+	defer jobs.Wait()
+	jctx, stop := context.WithCancel(ctx)
+	defer stop()
+	jobs.Go(func() { a.reloadKeys(jctx) })
+	jobs.Go(func() { a.rotateKeys(jctx) }) // rotation.go
+	jobs.Go(func() { a.retain(jctx) })     // retention.go
 	if a.Cfg.DebugAddr != "" {
-		go a.serveDebug(ctx)
+		jobs.Go(func() { a.serveDebug(jctx) })
 	}
 	if a.Cfg.MetricsAddr != "" {
-		go a.serveMetrics(ctx)
+		jobs.Go(func() { a.serveMetrics(jctx) })
 	}
 	errc := make(chan error, 1) // buffered: the serving goroutine never blocks if Serve has returned
 	go func() {
