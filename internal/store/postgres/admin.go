@@ -35,6 +35,26 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 	return nil
 }
 
+// CreateTenant stores t, a zero Code becoming one above the highest
+// (sqlstore.InsertTenant). Creations take a transaction-scoped advisory
+// lock first, as CreateUser does for sequence numbers, so two replicas
+// never read the same max: without it, concurrent creations kept
+// colliding on the code.
+func (db *DB) CreateTenant(ctx context.Context, t *store.Tenant) error {
+	var code int64
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('renova.tenants', 0))"); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlstore.InsertTenant, sqlstore.TenantArgs(t, codec{})...).Scan(&code)
+	})
+	if err != nil {
+		return translate(err)
+	}
+	t.Code = code
+	return nil
+}
+
 // GetClient reads a client by id.
 func (db *DB) GetClient(ctx context.Context, id string) (*store.Client, error) {
 	return sqlstore.ScanClient(db.pool.QueryRow(ctx, sqlstore.ClientByID, id), codec{})

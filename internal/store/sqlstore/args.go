@@ -5,6 +5,11 @@ import "github.com/renova-auth/renova/internal/store"
 // Statement arguments, one list per column list, in its order. Durations
 // are stored as int64 nanoseconds on both backends.
 
+// TenantArgs lists the arguments of InsertTenant for t.
+func TenantArgs(t *store.Tenant, c Codec) []any {
+	return []any{t.ID, t.Slug, t.Name, t.Type, t.Code, c.TimeArg(t.CreatedAt)}
+}
+
 // UserArgs lists the arguments of InsertUser for u.
 func UserArgs(u *store.User, c Codec) []any {
 	return []any{u.ID, u.TenantID, u.Login, u.Email, u.Name, u.Seq, u.Code, u.PermissionRole,

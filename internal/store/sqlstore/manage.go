@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -30,29 +29,13 @@ const (
 	DeleteClientSQL = "DELETE FROM clients WHERE id = $1"
 )
 
-// codeRetries bounds CreateTenant's retries when a concurrent creation
-// took the code it picked (PostgreSQL's READ COMMITTED lets two inserts
-// read the same max; SQLite's single writer never does).
-const codeRetries = 5
-
 // CreateTenant stores t. A zero t.Code becomes one above the highest, in
-// the INSERT itself; a taken slug or an explicit taken code is a
-// *store.ConflictError.
+// the INSERT itself, which is atomic on SQLite's single writer;
+// PostgreSQL, whose READ COMMITTED lets two inserts read the same max,
+// runs the same statement under an advisory lock (postgres.CreateTenant).
+// A taken slug or an explicit taken code is a *store.ConflictError.
 func (a *Admin) CreateTenant(ctx context.Context, t *store.Tenant) error {
-	var err error
-	for range codeRetries {
-		var code int64
-		err = a.c.Err(a.w.QueryRow(ctx, insertTenant, t.ID, t.Slug, t.Name, t.Type, t.Code, a.c.TimeArg(t.CreatedAt)).Scan(&code))
-		if err == nil {
-			t.Code = code
-			return nil
-		}
-		var ce *store.ConflictError
-		if t.Code != 0 || !errors.As(err, &ce) || ce.Field != "code" {
-			return err
-		}
-	}
-	return err
+	return a.c.Err(a.w.QueryRow(ctx, InsertTenant, TenantArgs(t, a.c)...).Scan(&t.Code))
 }
 
 // UpdateTenant replaces a tenant's name and type.

@@ -11,7 +11,7 @@ import (
 // it, and the backend rolls back. Errors are the driver's own.
 func SeedTenant(ctx context.Context, exec func(q string, args ...any) error, c Codec,
 	t *store.Tenant, users []*store.User, clients []*store.Client) error {
-	if err := exec(insertTenant, t.ID, t.Slug, t.Name, t.Type, t.Code, c.TimeArg(t.CreatedAt)); err != nil {
+	if err := exec(InsertTenant, TenantArgs(t, c)...); err != nil {
 		return err
 	}
 	for i, u := range users {

@@ -58,9 +58,9 @@ const (
 
 // Statements that only Admin runs.
 const (
-	// insertTenant picks one above the highest code when $5 is 0, in the
-	// same statement, so the code is allocated by the database.
-	insertTenant = "INSERT INTO tenants(" + TenantCols + `) VALUES ($1,$2,$3,$4,
+	// InsertTenant stores TenantArgs and returns the code: one above the
+	// highest when $5 is 0, picked in the same statement.
+	InsertTenant = "INSERT INTO tenants(" + TenantCols + `) VALUES ($1,$2,$3,$4,
 		coalesce(nullif(CAST($5 AS BIGINT), 0), (SELECT coalesce(max(code), 0) + 1 FROM tenants)),$6) RETURNING code`
 	tenantByID   = "SELECT " + TenantCols + " FROM tenants WHERE id = $1"
 	tenantBySlug = "SELECT " + TenantCols + " FROM tenants WHERE slug = $1"

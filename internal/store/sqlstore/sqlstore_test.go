@@ -36,7 +36,7 @@ func columns(list string) []string { return strings.Split(list, ", ") }
 // values of the others.
 func TestInsertsMatchColumns(t *testing.T) {
 	cases := []struct{ name, sql, cols string }{
-		{"insertTenant", insertTenant, TenantCols},
+		{"InsertTenant", InsertTenant, TenantCols},
 		{"InsertUser", InsertUser, UserCols},
 		{"insertClient", insertClient, ClientCols},
 		{"InsertSession", InsertSession, SessionCols},
