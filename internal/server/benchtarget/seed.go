@@ -38,10 +38,10 @@ func seedStmts(lite bool, n int, tenantID string, now time.Time) []seedStmt {
 			INSERT INTO sessions(id, tenant_id, user_id, client_id, scope, generation, created_at, last_used_at, idle_expires_at, expires_at)
 			SELECT 'seed-' || i, ?2, '', ?3, 'openid', 2, ?4, ?4, ?5, ?5 FROM n`,
 				[]any{n, tenantID, SeedClient, now.UnixMicro(), exp.UnixMicro()}},
+			{`INSERT INTO refresh_tokens(hash, session_id, parent_hash, generation, created_at, used_at, child_hash)
+			SELECT randomblob(32), id, NULL, 1, ?, ?, randomblob(32) FROM sessions WHERE client_id = ?`, []any{now.UnixMicro(), now.UnixMicro(), SeedClient}},
 			{`INSERT INTO refresh_tokens(hash, session_id, parent_hash, generation, created_at, used_at)
-			SELECT randomblob(32), id, NULL, 1, ?, ? FROM sessions WHERE client_id = ?`, []any{now.UnixMicro(), now.UnixMicro(), SeedClient}},
-			{`INSERT INTO refresh_tokens(hash, session_id, parent_hash, generation, created_at, used_at)
-			SELECT randomblob(32), session_id, hash, 2, ?, NULL FROM refresh_tokens
+			SELECT child_hash, session_id, hash, 2, ?, NULL FROM refresh_tokens
 			WHERE session_id LIKE 'seed-%' AND generation = 1`, []any{now.UnixMicro()}},
 		}
 	}

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/renova-auth/renova/internal/store/storetest"
 )
@@ -91,22 +93,7 @@ func TestMigrateKeepsData(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "renova.db")
 	raw := rawDB(t, path)
 	ctx := context.Background()
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range embeddedVersions(t) {
-		if v >= "0003_browsers" {
-			break
-		}
-		body, err := migrations.ReadFile("migrations/" + v + ".sql")
-		must(t, err)
-		if _, err := raw.ExecContext(ctx, string(body)); err != nil {
-			t.Fatalf("%s: %v", v, err)
-		}
-		if _, err := raw.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, 1)", v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	migrateBefore(t, raw, "0003_browsers")
 	us := t0.UnixMicro()
 	if _, err := raw.ExecContext(ctx, `
 		INSERT INTO tenants(id, slug, name, code, created_at) VALUES ('ten', 'acme', 'Acme', 7, $1);
@@ -123,4 +110,39 @@ func TestMigrateKeepsData(t *testing.T) {
 		t.Fatalf("0003_browsers recorded %s times, want 1", n)
 	}
 	storetest.CheckMigrated(t, db, t0)
+}
+
+// migrateBefore applies, and records, the embedded migrations older than
+// version to raw, as the release before version left its databases.
+func migrateBefore(t *testing.T, raw *sql.DB, version string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range embeddedVersions(t) {
+		if v >= version {
+			break
+		}
+		body, err := migrations.ReadFile("migrations/" + v + ".sql")
+		must(t, err)
+		if _, err := raw.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if _, err := raw.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, 1)", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestMigrateNamesSuccessors builds a database as the release before
+// 0013_token_child left it, with a session rotated once (its used first
+// token, found by the successor's parent_hash then), and opens it: the
+// used token now names its successor, so a grace replay still finds it.
+func TestMigrateNamesSuccessors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "renova.db")
+	raw := rawDB(t, path)
+	migrateBefore(t, raw, "0013_token_child")
+	storetest.SeedRotatedSession(t, raw, "?", t0.UnixMicro(), t0.Add(24*time.Hour).UnixMicro())
+	storetest.CheckSuccessorsMigrated(t, openAt(t, path))
 }

@@ -70,7 +70,7 @@ func (st rotateStmts) rotate(ctx context.Context, p store.RotateParams) (*store.
 	now := codec{}.TimeArg(p.Now) // encoded once, bound four times
 	var sessionID string
 	var gen int64
-	err := st.claim.QueryRowContext(ctx, now, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
+	err := st.claim.QueryRowContext(ctx, now, p.NextHash, p.Hash, p.ClientID, now, now).Scan(&sessionID, &gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotClaimed
 	}

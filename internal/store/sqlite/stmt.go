@@ -14,9 +14,10 @@ import (
 // placeholders: the driver binds those by position, without fetching a
 // parameter name per argument as it does for $N.
 const (
-	// claimSQL marks the token used if it is unused and its session is
-	// live, unexpired and the client's; no row means not claimed.
-	claimSQL = `UPDATE refresh_tokens SET used_at = ?
+	// claimSQL marks the token used, naming its successor, if it is unused
+	// and its session is live, unexpired and the client's; no row means
+	// not claimed.
+	claimSQL = `UPDATE refresh_tokens SET used_at = ?, child_hash = ?
 		WHERE hash = ? AND used_at IS NULL AND EXISTS (
 			SELECT 1 FROM sessions s WHERE s.id = refresh_tokens.session_id AND s.client_id = ?
 			AND s.revoked_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?)
@@ -30,10 +31,11 @@ const (
 	// insertAuditSQL stores an audit event (sqlstore.AuditCols).
 	insertAuditSQL = "INSERT INTO audit_events(" + sqlstore.AuditCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 
-	tokenByHashSQL   = "SELECT " + sqlstore.TokenCols + " FROM refresh_tokens WHERE hash = ?"
-	tokenByParentSQL = "SELECT " + sqlstore.TokenCols + " FROM refresh_tokens WHERE parent_hash = ?"
-	sessionByIDSQL   = "SELECT " + sqlstore.SessionCols + " FROM sessions WHERE id = ?"
-	clientByIDSQL    = "SELECT " + sqlstore.ClientCols + " FROM clients WHERE id = ?"
+	tokenByHashSQL = "SELECT " + sqlstore.TokenCols + " FROM refresh_tokens WHERE hash = ?"
+	// tokenChildSQL reads the successor a claim named (migration 0013).
+	tokenChildSQL  = "SELECT " + sqlstore.TokenCols + " FROM refresh_tokens WHERE hash = (SELECT child_hash FROM refresh_tokens WHERE hash = ?)"
+	sessionByIDSQL = "SELECT " + sqlstore.SessionCols + " FROM sessions WHERE id = ?"
+	clientByIDSQL  = "SELECT " + sqlstore.ClientCols + " FROM clients WHERE id = ?"
 )
 
 // writeStmts are the writer's prepared statements: a rotation, the audit
@@ -71,7 +73,7 @@ func (s *writeStmts) named() []namedStmt {
 func (s *readStmts) named() []namedStmt {
 	return []namedStmt{
 		{"tokenByHash", tokenByHashSQL, &s.token},
-		{"tokenByParent", tokenByParentSQL, &s.child},
+		{"tokenChild", tokenChildSQL, &s.child},
 		{"sessionByID", sessionByIDSQL, &s.session},
 		{"clientByID", clientByIDSQL, &s.client},
 	}
