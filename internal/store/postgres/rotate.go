@@ -15,6 +15,13 @@ import (
 // (issue 16). The batch arrives as parallel arrays, one element per
 // rotation, numbered by ord.
 //
+// tok finds each member's token by its hash first, one primary-key lookup
+// per member (the LIMIT keeps the subquery a per-row lookup whatever the
+// statistics say). MATERIALIZED keeps the planner from joining the batch
+// to sessions on client_id before the token is known, which on a fresh
+// schema it did: batch × the client's sessions token lookups (6,711
+// buffers for a batch of 52; issue 16, auto_explain).
+//
 // live locks the session of every member whose session is live,
 // unexpired and the member's client's (FOR NO KEY UPDATE, which does not
 // block the foreign-key checks of concurrent inserts), in id order, so two
@@ -36,12 +43,14 @@ import (
 const rotateSQL = `WITH b AS (
 	SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bytea[])
 		WITH ORDINALITY AS b(hash, client_id, now, idle_until, next_hash, ord)
+), tok AS MATERIALIZED (
+	SELECT b.ord, b.client_id, b.now, t.session_id FROM b
+	CROSS JOIN LATERAL (SELECT session_id FROM refresh_tokens WHERE hash = b.hash LIMIT 1) t
 ), live AS (
-	SELECT s.id, b.ord FROM b
-	JOIN refresh_tokens t ON t.hash = b.hash
-	JOIN sessions s ON s.id = t.session_id
-	WHERE s.client_id = b.client_id AND s.revoked_at IS NULL
-		AND s.idle_expires_at > b.now AND s.expires_at > b.now
+	SELECT s.id, tok.ord FROM tok
+	JOIN sessions s ON s.id = tok.session_id
+	WHERE s.client_id = tok.client_id AND s.revoked_at IS NULL
+		AND s.idle_expires_at > tok.now AND s.expires_at > tok.now
 	ORDER BY s.id
 	FOR NO KEY UPDATE OF s
 ), claimed AS (
