@@ -126,7 +126,7 @@ var settings = []setting{
 	{"log-format", "RENOVA_LOG_FORMAT", "text or json", "text", str(func(c *Config) *string { return &c.LogFormat })},
 	{"log-level", "RENOVA_LOG_LEVEL", "debug, info, warn or error", "info", str(func(c *Config) *string { return &c.LogLevel })},
 	{"store-timeout", "RENOVA_STORE_TIMEOUT", "bound on a database call; past it requests answer 503", "3s", dur(func(c *Config) *time.Duration { return &c.StoreTimeout })},
-	{"db-max-conns", "RENOVA_DB_MAX_CONNS", "PostgreSQL pool size", "16", num(func(c *Config) *int { return &c.DBMaxConns })},
+	{"db-max-conns", "RENOVA_DB_MAX_CONNS", "PostgreSQL pool size (rotations use two more connections of their own)", "16", num(func(c *Config) *int { return &c.DBMaxConns })},
 	{"tls-cert", "RENOVA_TLS_CERT", "TLS certificate file (serve HTTPS in process)", "", str(func(c *Config) *string { return &c.TLSCert })},
 	{"tls-key", "RENOVA_TLS_KEY", "TLS key file", "", str(func(c *Config) *string { return &c.TLSKey })},
 	{"key-reload", "RENOVA_KEY_RELOAD", "how often replicas re-read signing keys", "30s", dur(func(c *Config) *time.Duration { return &c.KeyReload })},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/renova-auth/renova/internal/store"
@@ -134,6 +135,32 @@ func TestPoolConfig(t *testing.T) {
 	}
 	if _, err := poolConfig("postgres://x@[::1", Options{}.withDefaults()); err == nil || errors.Is(err, store.ErrUnavailable) {
 		t.Errorf("poolConfig(bad URL) = %v, want a plain error (a typo is not an outage)", err)
+	}
+}
+
+// TestRotationPlanIsGeneric checks, on the server, that rotations run on
+// their own connections with a generic plan and that the rest keep
+// PostgreSQL's choice: a custom plan per batch cost 0.4 ms of planning
+// against 0.1 ms of execution (issue 16), and a generic plan elsewhere
+// could not use the partial indexes.
+func TestRotationPlanIsGeneric(t *testing.T) {
+	db, _ := openFresh(t, Options{MaxConns: 3})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		pool *pgxpool.Pool
+		want string
+	}{{"rotation pool", db.rotPool, "force_generic_plan"}, {"main pool", db.pool, "auto"}} {
+		var mode string
+		if err := tc.pool.QueryRow(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != tc.want {
+			t.Errorf("%s: plan_cache_mode = %s, want %s", tc.name, mode, tc.want)
+		}
+	}
+	if got := db.rotPool.Config().MaxConns; got != rotateInFlight {
+		t.Errorf("rotation pool size = %d, want %d (one per batch in flight)", got, rotateInFlight)
 	}
 }
 

@@ -138,7 +138,11 @@ func testPingUnreachable(t *testing.T, name, u string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := newDB(pool)
+	rotPool, err := pgxpool.NewWithConfig(context.Background(), rotationConfig(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := newDB(pool, rotPool)
 	defer db.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()

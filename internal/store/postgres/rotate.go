@@ -103,7 +103,7 @@ func (db *DB) rotateBatch(ctx context.Context, batch []*sqlstore.Rotation) error
 		hashes, clients, nexts = append(hashes, r.P.Hash), append(clients, r.P.ClientID), append(nexts, r.P.NextHash)
 		nows, idles = append(nows, r.P.Now), append(idles, r.P.IdleUntil)
 	}
-	rows, err := db.pool.Query(ctx, rotateSQL, hashes, clients, nows, idles, nexts)
+	rows, err := db.rotPool.Query(ctx, rotateSQL, hashes, clients, nows, idles, nexts)
 	if err != nil {
 		return translate(err)
 	}

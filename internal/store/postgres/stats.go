@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/renova-auth/renova/internal/store"
 )
 
@@ -42,7 +44,10 @@ func (db *DB) Stats(ctx context.Context) (store.Stats, error) {
 // PoolStats reports pgxpool's statistics; the wait is the acquisitions
 // that found the pool empty (a pool too small for the load).
 func (db *DB) PoolStats() []store.PoolStat {
-	s := db.pool.Stat()
-	return []store.PoolStat{{Pool: "postgres", Acquired: int64(s.AcquiredConns()), Idle: int64(s.IdleConns()),
-		Total: int64(s.TotalConns()), WaitCount: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime()}}
+	stat := func(name string, p *pgxpool.Pool) store.PoolStat {
+		s := p.Stat()
+		return store.PoolStat{Pool: name, Acquired: int64(s.AcquiredConns()), Idle: int64(s.IdleConns()),
+			Total: int64(s.TotalConns()), WaitCount: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime()}
+	}
+	return []store.PoolStat{stat("postgres", db.pool), stat("postgres_rotations", db.rotPool)}
 }
