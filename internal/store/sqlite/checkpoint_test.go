@@ -46,6 +46,20 @@ func rotateChain(t *testing.T, db *DB, h []byte, n int) []byte {
 	return h
 }
 
+// growWAL rotates h's chain, 20 at a time, until the WAL of path holds
+// at least size bytes, and returns the chain's live token; it fails the
+// test after rounds×20 rotations.
+func growWAL(t *testing.T, db *DB, path string, h []byte, size int64, rounds int) []byte {
+	t.Helper()
+	for i := 0; walSize(t, path) < size; i++ {
+		if i == rounds {
+			t.Fatalf("WAL still under %d bytes after %d×20 rotations", size, rounds)
+		}
+		h = rotateChain(t, db, h, 20)
+	}
+	return h
+}
+
 // TestCheckpointTick checks the checkpointer's decisions: a short WAL
 // that is still growing stays; an idle one and a long one are truncated
 // to zero bytes from the writer connection.
@@ -70,12 +84,7 @@ func TestCheckpointTick(t *testing.T) {
 		t.Errorf("tick on a WAL idle for %d looks: wal %d bytes; want truncated", idleLooks, walSize(t, path))
 	}
 
-	for i := 0; walSize(t, path) < walMaxBytes; i++ {
-		if i == 1000 {
-			t.Fatalf("WAL still under %d bytes after 1000×20 rotations", walMaxBytes)
-		}
-		h = rotateChain(t, db, h, 20)
-	}
+	h = growWAL(t, db, path, h, walMaxBytes, 1000)
 	if !(&walKeeper{db: db, wal: path + "-wal"}).tick(ctx) || walSize(t, path) != 0 {
 		t.Errorf("tick on a long WAL: wal %d bytes; want truncated", walSize(t, path))
 	}
@@ -101,9 +110,7 @@ func TestCheckpointTickReader(t *testing.T) {
 	must(t, err)
 	var n int
 	must(t, tx.QueryRowContext(ctx, "SELECT count(*) FROM refresh_tokens").Scan(&n)) // takes the snapshot
-	for walSize(t, path) < walMaxBytes {
-		h = rotateChain(t, db, h, 20)
-	}
+	h = growWAL(t, db, path, h, walMaxBytes, 1000)
 	if (&walKeeper{db: db, wal: path + "-wal"}).tick(ctx) || walSize(t, path) == 0 {
 		t.Errorf("tick under an open reader: wal %d bytes; want the WAL kept", walSize(t, path))
 	}
@@ -121,18 +128,11 @@ func TestGuardTick(t *testing.T) {
 	db, path := openTemp(t)
 	stopCheckpointer(t, db)
 	_, h := seed(t, db)
-	for walSize(t, path) < walMaxBytes {
-		h = rotateChain(t, db, h, 20)
-	}
+	h = growWAL(t, db, path, h, walMaxBytes, 1000)
 	if (&walKeeper{db: db, wal: path + "-wal"}).guard(ctx) || walSize(t, path) == 0 {
 		t.Fatalf("guard truncated a %d-byte WAL, under walHardBytes", walSize(t, path))
 	}
-	for i := 0; walSize(t, path) < walHardBytes; i++ {
-		if i == 3000 {
-			t.Fatalf("WAL still under %d bytes after 3000×20 rotations", walHardBytes)
-		}
-		h = rotateChain(t, db, h, 20)
-	}
+	h = growWAL(t, db, path, h, walHardBytes, 3000)
 	if !(&walKeeper{db: db, wal: path + "-wal"}).guard(ctx) || walSize(t, path) != 0 {
 		t.Errorf("guard on a %d-byte WAL did not truncate it", walSize(t, path))
 	}
