@@ -173,6 +173,7 @@ func TestMetricsEverySurface(t *testing.T) {
 		`renova_audit_queue_depth `, `renova_audit_queue_capacity 4096`,
 		`renova_audit_sync_writes_total 0`, `renova_audit_dropped_total 0`,
 		`renova_db_size_bytes{file="wal"}`, `renova_sqlite_wal_truncations_total `, `renova_db_rows{table="refresh_tokens"}`,
+		`renova_rotation_batches_total `, `renova_rotation_batched_total `,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
@@ -233,6 +234,8 @@ func TestMetricsPostgres(t *testing.T) {
 		`renova_db_pool_wait_seconds_total{pool="postgres"}`,
 		`renova_store_operation_duration_seconds_count{op="rotate"} 1`,
 		`renova_db_size_bytes{file="database"}`,
+		`renova_db_pool_connections{pool="postgres_rotations",state="total"} 1`,
+		`renova_rotation_batches_total 1`, `renova_rotation_batched_total 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics on PostgreSQL lacks %s", want)

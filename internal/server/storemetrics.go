@@ -185,5 +185,5 @@ type walTruncater interface {
 // that stops being truncated under load is a WAL that grows.
 func newWALTruncations(w walTruncater) prometheus.Collector {
 	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "renova_sqlite_wal_truncations_total",
-		Help: "Checkpoints that emptied the SQLite WAL (at 8 MiB, or idle)."}, func() float64 { return float64(w.WALTruncations()) })
+		Help: "Checkpoints that emptied the SQLite WAL (at 16 MiB, or idle for a second)."}, func() float64 { return float64(w.WALTruncations()) })
 }
